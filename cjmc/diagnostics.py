@@ -1,0 +1,102 @@
+"""One diagnostic type for every stage: YAML syntax, schema, links and lint rules.
+
+Reporters consume only :class:`Diagnostic`. It is immutable and totally ordered
+by (file, line, column, rule, message), so output is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+# Words accepted where a user names a severity (FORMAT.md section 7).
+SEVERITY_WORDS = {"error": "error", "warning": "warning", "warn": "warning", "info": "info", "off": "off"}
+
+# Problems that make a project invalid (FORMAT.md section 6); always errors.
+VALIDITY_RULES = (
+    "yaml-syntax",
+    "duplicate-key",
+    "schema",
+    "duplicate-id",
+    "unresolved-reference",
+    "channel-mismatch",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A place in a source file; line and column are 1-based."""
+
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """A finding. ``file`` is relative to the project root (POSIX separators)."""
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    message: str
+    severity: str = "error"
+    hint: str = ""
+    # Identity of the element the finding is about, independent of line numbers,
+    # e.g. ("buy-first-bike", "stage:checkout", "step:pays"); used by baselines.
+    subject: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def at(cls, pos: Position | None, rule: str, message: str, *, severity: str = "error",
+           hint: str = "", subject: tuple[str, ...] = ()) -> "Diagnostic":
+        if pos is None:
+            return cls("", 0, 0, rule, message, severity, hint, subject)
+        return cls(pos.file, pos.line, pos.column, rule, message, severity, hint, subject)
+
+    def with_severity(self, severity: str) -> "Diagnostic":
+        return Diagnostic(self.file, self.line, self.column, self.rule, self.message,
+                          severity, self.hint, self.subject)
+
+    def to_json(self) -> dict:
+        data = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+        }
+        if self.hint:
+            data["hint"] = self.hint
+        if self.subject:
+            data["subject"] = "/".join(self.subject)
+        return data
+
+
+def summarize(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
+    counts = {s: 0 for s in SEVERITIES}
+    for d in diagnostics:
+        counts[d.severity] = counts.get(d.severity, 0) + 1
+    return counts
+
+
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+
+
+def fails(diagnostics: Iterable[Diagnostic], fail_on: str) -> bool:
+    """True if any diagnostic is at or above the ``--fail-on`` threshold."""
+    if fail_on == "never":
+        return False
+    threshold = SEVERITY_RANK[SEVERITY_WORDS.get(fail_on, fail_on)]
+    return any(SEVERITY_RANK.get(d.severity, 0) >= threshold for d in diagnostics)
+
+
+class UsageError(Exception):
+    """The command could not run (exit code 2): bad arguments, no project, bad config."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or []

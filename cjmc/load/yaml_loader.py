@@ -1,0 +1,372 @@
+"""Parse YAML into plain Python values that remember where they came from.
+
+Why not ``yaml.safe_load``: it forgets positions, turns ``2026-06-01`` into a
+date and ``off`` into ``False``, and silently keeps the last of two duplicate
+keys. We compose with PyYAML's C parser (when present), resolve plain scalars
+with the YAML 1.2 core schema (only ``true``/``false`` are booleans; dates stay
+strings), and build :class:`LocDict` / :class:`LocList` values that carry 1-based
+``(line, column)`` positions for every node, key and item.
+
+Two guards run before the tree is built, because the C composer recurses and
+crashes the interpreter on pathological nesting, and because aliases can
+expand exponentially ("billion laughs").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from ..diagnostics import Diagnostic, Position
+
+MAX_DEPTH = 100
+MAX_VALUES = 1_000_000
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+MERGE = "tag:yaml.org,2002:merge"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _CoreSchemaLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A loader whose implicit resolvers follow the YAML 1.2 core schema."""
+
+
+_CoreSchemaLoader.yaml_implicit_resolvers = {}
+_CORE_RESOLVERS = [
+    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (FLOAT, r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    (MERGE, r"^(?:<<)$", "<"),
+]
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    _CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+class LocDict(dict):
+    """A mapping with ``pos`` (the mapping), ``key_pos`` and ``value_pos`` per key."""
+
+    __slots__ = ("pos", "key_pos", "value_pos")
+
+
+class LocList(list):
+    """A sequence with ``pos`` and ``item_pos`` (one position per item)."""
+
+    __slots__ = ("pos", "item_pos")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One YAML document of a file; ``data`` is a LocDict, LocList or scalar."""
+
+    file: str
+    index: int
+    data: Any
+    line: int
+    column: int
+
+    @property
+    def position(self) -> Position:
+        return Position(self.file, self.line, self.column)
+
+
+class LoadError(Exception):
+    """A problem that stops a file from loading; carries its diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def decode(data: bytes, file: str) -> str:
+    """Decode UTF-8 (with or without BOM), reporting the first bad byte's line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
+        raise LoadError(Diagnostic(
+            file, line, column, "yaml-syntax",
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            hint="save the file as UTF-8",
+        )) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def load_documents(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Parse every document of ``text``. Returns documents and problems found.
+
+    A syntax error stops the file (YAML cannot recover from it); duplicate keys
+    and unsupported tags are reported and loading goes on.
+    """
+    problems: list[Diagnostic] = []
+    try:
+        _check_depth(text, file)
+        nodes = list(yaml.compose_all(text, Loader=_CoreSchemaLoader))
+    except LoadError as exc:
+        return [], [exc.diagnostic]
+    except yaml.MarkedYAMLError as exc:
+        return [], [_syntax_diagnostic(exc, text, file)]
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML always marks its errors
+        return [], [Diagnostic(file, 1, 1, "yaml-syntax", str(exc))]
+    except RecursionError:
+        return [], [_too_deep(file, 1, 1)]
+
+    documents = []
+    for index, node in enumerate(nodes):
+        if node is None:
+            continue
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        try:
+            _check_expansion(node, file)
+            data = _Builder(file, problems).build(node, 0)
+        except LoadError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        documents.append(Document(file, index, data, line, column))
+    return documents, problems
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "invalid YAML").strip()
+    message = problem
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        message = f"{problem} ({exc.context} at line {exc.context_mark.line + 1})"
+    hint = "check the indentation and quoting on this line and the one before"
+    offending = _char_at(text, mark.index) if mark else ""
+    if offending == "\t" or "'\\t'" in problem:
+        message = "a tab character cannot be used for indentation in YAML"
+        hint = "indent with spaces (your editor can convert tabs to spaces)"
+    elif "control characters" in problem or "special characters" in problem:
+        hint = "remove the invisible control character or write it as an escape in double quotes"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value containing ': ' must be quoted, e.g. name: \"Checkout: pay\""
+    elif "found character '%'" in problem or "found character '@'" in problem \
+            or "found character '`'" in problem:
+        hint = "quote the value: it starts with a character YAML reserves"
+    return Diagnostic(file, line, column, "yaml-syntax", message, hint=hint)
+
+
+def _char_at(text: str, index: int) -> str:
+    return text[index] if 0 <= index < len(text) else ""
+
+
+def _too_deep(file: str, line: int, column: int) -> Diagnostic:
+    return Diagnostic(file, line, column, "yaml-syntax",
+                      f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                      hint="journey maps need far less nesting; is this file generated by mistake?")
+
+
+_LEADING_INDICATORS = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse pathological nesting before the recursive C composer sees it.
+
+    A cheap upper bound (deepest bracket nesting plus the widest run of leading
+    indentation and block indicators) clears ordinary files; only files that
+    might be too deep pay for an exact check with the streaming event parser.
+    """
+    brackets = text.count("[") + text.count("{")
+    bound = brackets
+    if bound > MAX_DEPTH:
+        bound = _naive_bracket_depth(text)
+    if bound <= MAX_DEPTH:
+        bound += max((len(m.group(0)) for m in _LEADING_INDICATORS.finditer(text)), default=0)
+        if bound <= MAX_DEPTH:
+            return
+    depth = 0
+    for event in yaml.parse(text, Loader=_CoreSchemaLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise LoadError(_too_deep(file, mark.line + 1, mark.column + 1))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _naive_bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        if match.group(0) in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _check_expansion(root: Any, file: str) -> None:
+    """Count the values a document expands to, following aliases, in linear time."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            mark = node.start_mark
+            raise LoadError(Diagnostic(file, mark.line + 1, mark.column + 1, "yaml-syntax",
+                                       "an alias refers to the collection that contains it",
+                                       hint="recursive anchors cannot describe a journey map"))
+        if isinstance(node, ScalarNode):
+            return 1
+        active.add(key)
+        if isinstance(node, MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1 + sum(size(item) for item in node.value)
+        active.discard(key)
+        if total > MAX_VALUES:
+            mark = node.start_mark
+            raise LoadError(Diagnostic(
+                file, mark.line + 1, mark.column + 1, "yaml-syntax",
+                f"this document expands to more than {MAX_VALUES:,} values through aliases",
+                hint="anchors and aliases (&name / *name) are nested too deeply; is this an alias bomb?"))
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+class _Builder:
+    """Turns composed nodes into LocDict/LocList/scalars, reporting as it goes."""
+
+    __slots__ = ("file", "problems")
+
+    def __init__(self, file: str, problems: list[Diagnostic]):
+        self.file = file
+        self.problems = problems
+
+    def build(self, node: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise LoadError(_too_deep(self.file, node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != SEQ:
+                self.unsupported_tag(node)
+            result = LocList()
+            result.pos = _pos(node)
+            positions = []
+            for item in node.value:
+                result.append(self.build(item, depth + 1))
+                positions.append(_pos(item))
+            result.item_pos = positions
+            return result
+        return self.mapping(node, depth)
+
+    def mapping(self, node: MappingNode, depth: int) -> LocDict:
+        if node.tag != MAP:
+            self.unsupported_tag(node)
+        result = LocDict()
+        result.pos = _pos(node)
+        key_pos: dict[str, tuple[int, int]] = {}
+        value_pos: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag == MERGE:
+                self.merge(result, key_pos, value_pos, value_node, depth)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                mark = key_node.start_mark
+                self.problems.append(Diagnostic(
+                    self.file, mark.line + 1, mark.column + 1, "yaml-syntax",
+                    "a key must be a plain word, not a list or mapping",
+                    hint="complex keys ('? ') are not used in journey maps"))
+                continue
+            key = key_node.value  # keys are kept as the text the author wrote
+            if key in result:
+                first = key_pos[key]
+                mark = key_node.start_mark
+                self.problems.append(Diagnostic(
+                    self.file, mark.line + 1, mark.column + 1, "duplicate-key",
+                    f"duplicate key `{key}` (first defined at line {first[0]})",
+                    hint="remove one of the two; YAML would silently keep only the last"))
+                continue
+            result[key] = self.build(value_node, depth + 1)
+            key_pos[key] = _pos(key_node)
+            value_pos[key] = _pos(value_node)
+        result.key_pos = key_pos
+        result.value_pos = value_pos
+        return result
+
+    def merge(self, result: LocDict, key_pos: dict, value_pos: dict, value_node: Any, depth: int) -> None:
+        """Support ``<<: *defaults`` merge keys; explicit keys win over merged ones."""
+        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                mark = source.start_mark
+                self.problems.append(Diagnostic(self.file, mark.line + 1, mark.column + 1, "yaml-syntax",
+                                                "`<<` must merge a mapping or a list of mappings"))
+                continue
+            merged = self.mapping(source, depth + 1)
+            for key, value in merged.items():
+                if key not in result:
+                    result[key] = value
+                    key_pos[key] = merged.key_pos[key]
+                    value_pos[key] = merged.value_pos[key]
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == STR or tag == TIMESTAMP:
+            return value
+        if tag == NULL:
+            return None
+        if tag == BOOL:
+            return value.lower() == "true"
+        if tag == INT:
+            try:
+                return int(value, 0) if value[:2].lower() in ("0o", "0x") else int(value)
+            except ValueError:
+                return value
+        if tag == FLOAT:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+        self.unsupported_tag(node)
+        return value
+
+    def unsupported_tag(self, node: Any) -> None:
+        mark = node.start_mark
+        self.problems.append(Diagnostic(
+            self.file, mark.line + 1, mark.column + 1, "yaml-syntax",
+            f"unsupported YAML tag `{node.tag}`",
+            hint="remove the tag; journey maps use plain strings, numbers, lists and mappings"))
+
+
+def _pos(node: Any) -> tuple[int, int]:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def comment_lines(text: str, marker: str = "cjmc:") -> list[tuple[int, str]]:
+    """Lines (1-based) whose comments contain ``marker``, with the comment text.
+
+    Used for ``# cjmc: disable-line RULE`` suppressions; cheap when absent.
+    """
+    if marker not in text:
+        return []
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if marker in line and "#" in line:
+            found.append((number, line[line.index("#"):]))
+    return found

@@ -1,0 +1,290 @@
+"""The compiled model: plain, typed, immutable objects built once by the linker.
+
+Lint rules, diagrams, the site and exporters only read these. References are
+kept as ids (strings) and resolved through :class:`Project`'s lookup tables,
+which keeps the objects simple, picklable and free of cycles. Every element
+knows where it was written (``pos``) and where each of its values was written
+(``value_pos``), so any finding can point at the exact line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from .diagnostics import Position
+
+EMPTY: Mapping[str, Position] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class MetricUse:
+    metric: str
+    target: float | None
+    actual: float | None
+    pos: Position
+
+    def off_target(self, better: str) -> bool:
+        """True when ``actual`` is worse than ``target`` given the metric's direction."""
+        if self.target is None or self.actual is None:
+            return False
+        return self.actual < self.target if better == "higher" else self.actual > self.target
+
+
+@dataclass(frozen=True, slots=True)
+class MomentOfTruth:
+    why: str
+    kind: str | None
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class PainPoint:
+    id: str
+    text: str
+    severity: str
+    evidence: tuple[str, ...]
+    pos: Position
+    extensions: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    id: str
+    text: str
+    addresses: tuple[str, ...]
+    owner: str | None
+    status: str
+    pos: Position
+    extensions: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    name: str
+    stage: str  # id of the stage that holds it
+    index: int  # position in the journey's document order, 0-based
+    description: str | None
+    touchpoint: str | None
+    channel: str | None  # as written; see Project.step_channel for the effective one
+    emotion: int | None
+    thoughts: tuple[str, ...]
+    questions: tuple[str, ...]
+    backstage: tuple[str, ...]
+    evidence: tuple[str, ...]
+    moment_of_truth: MomentOfTruth | None
+    metrics: tuple[MetricUse, ...]
+    pain_points: tuple[PainPoint, ...]
+    opportunities: tuple[Opportunity, ...]
+    next: tuple[str, ...] | None  # None: not written (default flow)
+    exit: str | None  # as written: dropped | completed
+    events: tuple[str, ...]
+    lint_ignore: Mapping[str, str]
+    pos: Position
+    value_pos: Mapping[str, Position] = field(default_factory=dict)
+    extensions: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    id: str
+    name: str
+    description: str | None
+    goal: str | None
+    kpis: tuple[MetricUse, ...]
+    steps: tuple[Step, ...]
+    lint_ignore: Mapping[str, str]
+    pos: Position
+    value_pos: Mapping[str, Position] = field(default_factory=dict)
+    extensions: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """The journey's step graph, derived from document order, ``next`` and ``exit``."""
+
+    start: str | None
+    successors: Mapping[str, tuple[str, ...]]
+    # Steps that end the journey and how: "dropped" or "completed" (explicit or implicit).
+    exits: Mapping[str, str]
+    reachable: frozenset[str]
+    # (from, to) pairs that come from document order rather than an explicit `next`.
+    default_edges: frozenset[tuple[str, str]]
+
+    def predecessors(self, step_id: str) -> tuple[str, ...]:
+        return tuple(s for s, nexts in self.successors.items() if step_id in nexts)
+
+    def order(self) -> tuple[str, ...]:
+        """Steps in flow order: breadth-first from the start, unreachable ones last."""
+        seen: list[str] = []
+        queue = [self.start] if self.start else []
+        visited = set(queue)
+        while queue:
+            current = queue.pop(0)
+            seen.append(current)
+            for nxt in self.successors.get(current, ()):
+                if nxt not in visited:
+                    visited.add(nxt)
+                    queue.append(nxt)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    id: str
+    title: str
+    personas: tuple[str, ...]
+    description: str | None
+    goal: str | None
+    business_goal: str | None
+    owner: str | None
+    state: str
+    last_reviewed: str | None
+    tags: tuple[str, ...]
+    preceded_by: tuple[str, ...]
+    followed_by: tuple[str, ...]
+    kpis: tuple[MetricUse, ...]
+    stages: tuple[Stage, ...]
+    flow: Flow
+    lint_ignore: Mapping[str, str]
+    file: str
+    pos: Position
+    value_pos: Mapping[str, Position] = field(default_factory=dict)
+    extensions: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(step for stage in self.stages for step in stage.steps)
+
+    def step(self, step_id: str) -> Step | None:
+        for stage in self.stages:
+            for step in stage.steps:
+                if step.id == step_id:
+                    return step
+        return None
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    @property
+    def pain_points(self) -> tuple[tuple[Step, PainPoint], ...]:
+        return tuple((step, pp) for step in self.steps for pp in step.pain_points)
+
+    @property
+    def opportunities(self) -> tuple[tuple[Step, Opportunity], ...]:
+        return tuple((step, op) for step in self.steps for op in step.opportunities)
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    id: str
+    name: str
+    summary: str | None
+    description: str | None
+    segment: str | None
+    quote: str | None
+    goals: tuple[str, ...]
+    frustrations: tuple[str, ...]
+    motivations: tuple[str, ...]
+    channels: tuple[str, ...]
+    tags: tuple[str, ...]
+    file: str
+    pos: Position
+    value_pos: Mapping[str, Position] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    id: str
+    name: str
+    description: str | None
+    file: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    id: str
+    name: str
+    description: str | None
+    file: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Touchpoint:
+    id: str
+    name: str
+    channel: str
+    owner: str | None
+    url: str | None
+    description: str | None
+    file: str
+    pos: Position
+    value_pos: Mapping[str, Position] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    id: str
+    name: str
+    unit: str | None
+    better: str
+    description: str | None
+    file: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    id: str
+    title: str
+    type: str | None
+    date: str | None
+    sample_size: int | None
+    url: str | None
+    description: str | None
+    file: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One reference as written: who points (kind, id) at what, and where."""
+
+    kind: str  # persona | channel | touchpoint | team | metric | evidence | journey
+    target: str
+    pos: Position
+    source: tuple[str, ...]  # identity of the referring element, e.g. ("journey", "buy")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A whole linked project. Mappings keep definition order (file, then document order)."""
+
+    name: str
+    root: str
+    files: tuple[str, ...]
+    personas: Mapping[str, Persona]
+    channels: Mapping[str, Channel]
+    teams: Mapping[str, Team]
+    touchpoints: Mapping[str, Touchpoint]
+    metrics: Mapping[str, Metric]
+    evidence: Mapping[str, Evidence]
+    journeys: Mapping[str, Journey]
+    references: tuple[Reference, ...]
+    # Per file: 1-based line -> comment text holding "cjmc:" (for suppressions).
+    comments: Mapping[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+
+    def step_channel(self, step: Step) -> str | None:
+        """A step's channel: as written, else its touchpoint's channel."""
+        if step.channel:
+            return step.channel
+        if step.touchpoint and step.touchpoint in self.touchpoints:
+            return self.touchpoints[step.touchpoint].channel
+        return None
+
+    def journeys_of_persona(self, persona_id: str) -> tuple[Journey, ...]:
+        return tuple(j for j in self.journeys.values() if persona_id in j.personas)

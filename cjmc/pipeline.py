@@ -1,0 +1,89 @@
+"""load → validate → link: turn a project folder into a model and diagnostics.
+
+This is the library entry point every command uses; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config, load_config, map_files, relative
+from .diagnostics import Diagnostic
+from .model import Project
+
+
+@dataclass
+class Compilation:
+    config: Config
+    project: Project | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    documents: list
+    problems: list[Diagnostic]
+    comments: tuple[tuple[int, str], ...]
+
+
+def load_file(path: Path, root: Path) -> LoadedFile:
+    from .load.yaml_loader import LoadError, comment_lines, decode, load_documents
+
+    name = relative(path, root)
+    try:
+        text = decode(path.read_bytes(), name)
+    except LoadError as exc:
+        return LoadedFile(name, [], [exc.diagnostic], ())
+    except OSError as exc:
+        return LoadedFile(name, [], [Diagnostic(name, 1, 1, "yaml-syntax", f"cannot read the file: {exc.strerror}")],
+                          ())
+    documents, problems = load_documents(text, name)
+    return LoadedFile(name, documents, problems, tuple(comment_lines(text)))
+
+
+def compile_project(root: Path | str, config: Config | None = None) -> Compilation:
+    """Load, validate and link every map file of the project at ``root``."""
+    from .link.linker import Linker
+    from .validate.validator import document_kind, validate_document
+
+    root = Path(root).resolve()
+    config = config or load_config(root)
+    diagnostics: list[Diagnostic] = []
+    valid: list = []
+    invalid: list = []
+    comments: dict[str, tuple[tuple[int, str], ...]] = {}
+    files = []
+    # Building many small objects: the cyclic GC has nothing to collect here
+    # and pausing it halves load time on large portfolios.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for path in map_files(config):
+            loaded = load_file(path, root)
+            files.append(loaded.path)
+            diagnostics.extend(loaded.problems)
+            if loaded.comments:
+                comments[loaded.path] = loaded.comments
+            for document in loaded.documents:
+                kind, problems = document_kind(document)
+                if kind is None:
+                    diagnostics.extend(problems)
+                    continue
+                problems = validate_document(document, kind)
+                diagnostics.extend(problems)
+                (invalid if problems else valid).append((document, kind))
+        linker = Linker(config.name, str(root))
+        linker.tolerate(doc for doc, _ in invalid)
+        project = linker.link(valid, tuple(files), comments)
+        diagnostics.extend(linker.diagnostics)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return Compilation(config, project, sorted(set(diagnostics)))
