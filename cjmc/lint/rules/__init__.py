@@ -1,0 +1,1 @@
+"""One lint rule per module; see :mod:`cjmc.lint.registry`."""
