@@ -137,6 +137,8 @@ def load_documents(text: str, file: str) -> tuple[list[Document], list[Diagnosti
         except LoadError as exc:
             problems.append(exc.diagnostic)
             continue
+        if data is None:  # an empty document ("---" with nothing after it) is ignored
+            continue
         documents.append(Document(file, index, data, line, column))
     return documents, problems
 
@@ -149,6 +151,11 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagn
     if exc.context and exc.context_mark and exc.context_mark is not mark:
         message = f"{problem} ({exc.context} at line {exc.context_mark.line + 1})"
     hint = "check the indentation and quoting on this line and the one before"
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
+        mark = exc.context_mark
+        line, column = mark.line + 1, mark.column + 1
+        message = "this quoted text is never closed"
+        hint = "add the closing quote (a quote inside the text is written \\\" or '')"
     offending = _char_at(text, mark.index) if mark else ""
     if offending == "\t" or "'\\t'" in problem:
         message = "a tab character cannot be used for indentation in YAML"
@@ -281,9 +288,12 @@ class _Builder:
         result.pos = _pos(node)
         key_pos: dict[str, tuple[int, int]] = {}
         value_pos: dict[str, tuple[int, int]] = {}
+        merged: set[str] = set()  # keys that came from `<<`; an explicit key overrides them
         for key_node, value_node in node.value:
             if isinstance(key_node, ScalarNode) and key_node.tag == MERGE:
+                before = set(result)
                 self.merge(result, key_pos, value_pos, value_node, depth)
+                merged |= set(result) - before
                 continue
             if not isinstance(key_node, ScalarNode):
                 mark = key_node.start_mark
@@ -293,6 +303,9 @@ class _Builder:
                     hint="complex keys ('? ') are not used in journey maps"))
                 continue
             key = key_node.value  # keys are kept as the text the author wrote
+            if key in merged:
+                merged.discard(key)
+                del result[key]
             if key in result:
                 first = key_pos[key]
                 mark = key_node.start_mark
@@ -338,6 +351,9 @@ class _Builder:
             except ValueError:
                 return value
         if tag == FLOAT:
+            special = value.lower().lstrip("+")
+            if special in (".inf", "-.inf", ".nan"):
+                return float(special.replace(".", ""))
             try:
                 return float(value)
             except ValueError:
@@ -359,14 +375,15 @@ def _pos(node: Any) -> tuple[int, int]:
 
 
 def comment_lines(text: str, marker: str = "cjmc:") -> list[tuple[int, str]]:
-    """Lines (1-based) whose comments contain ``marker``, with the comment text.
+    """Lines (1-based) whose comments contain ``marker``, with the whole line's text.
 
-    Used for ``# cjmc: disable-line RULE`` suppressions; cheap when absent.
+    Used for ``# cjmc: disable-line RULE`` suppressions, which need the comment's
+    column and whether the line holds only the comment; cheap when absent.
     """
     if marker not in text:
         return []
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         if marker in line and "#" in line:
-            found.append((number, line[line.index("#"):]))
+            found.append((number, line))
     return found

@@ -40,6 +40,25 @@ def validate_document(document: Document, kind: str) -> list[Diagnostic]:
 def schema_errors(schema_name: str, data: Any, file: str, doc_pos: tuple[int, int]) -> list[Diagnostic]:
     locator = Locator(file, data, doc_pos, schema_name)
     results: list[Diagnostic] = []
-    for error in full_validator(schema_name).iter_errors(data):
+    for error in _one_per_value(full_validator(schema_name).iter_errors(data)):
         results.extend(translate(error, locator))
     return sorted(set(results))
+
+
+# When one value breaks several keywords (``state: true`` is neither text nor an
+# allowed word), the author needs one sentence: keep the most specific.
+_VALUE_KEYWORD_PRIORITY = {"enum": 0, "const": 0, "pattern": 1, "minimum": 1, "maximum": 1, "type": 2}
+
+
+def _one_per_value(errors):
+    chosen: dict[tuple, object] = {}
+    rest = []
+    for error in errors:
+        if error.validator not in _VALUE_KEYWORD_PRIORITY:
+            rest.append(error)
+            continue
+        key = tuple(error.absolute_path)
+        current = chosen.get(key)
+        if current is None or _VALUE_KEYWORD_PRIORITY[error.validator] < _VALUE_KEYWORD_PRIORITY[current.validator]:
+            chosen[key] = error
+    return rest + list(chosen.values())

@@ -1,0 +1,110 @@
+"""The loader keeps positions, keeps dates and YAML 1.1 words as text, and refuses abuse."""
+
+from __future__ import annotations
+
+import time
+
+from cjmc.load.yaml_loader import LoadError, LocDict, LocList, decode, load_documents
+
+import pytest
+
+
+def load_one(text: str):
+    documents, problems = load_documents(text, "f.yaml")
+    assert not problems, problems
+    assert len(documents) == 1
+    return documents[0].data
+
+
+def test_positions_of_keys_values_and_items_are_one_based() -> None:
+    data = load_one("kind: journey\nstages:\n  - id: a\n    steps: [x, y]\n")
+    assert isinstance(data, LocDict)
+    assert data.key_pos["stages"] == (2, 1)
+    stage = data["stages"][0]
+    assert data["stages"].item_pos[0] == (3, 5)
+    assert stage.pos == (3, 5)
+    assert stage.value_pos["steps"] == (4, 12)
+    assert isinstance(stage["steps"], LocList)
+    assert stage["steps"].item_pos == [(4, 13), (4, 16)]
+
+
+def test_dates_and_yaml11_words_stay_text_core_schema_scalars_resolve() -> None:
+    data = load_one("d: 2026-06-01\nw: [off, on, yes, no, Off]\nb: [true, False]\nn: [1, -2, 0x1f, 2.5, .inf]\nz: ~\nq: '3'\n")
+    assert data["d"] == "2026-06-01"
+    assert data["w"] == ["off", "on", "yes", "no", "Off"]
+    assert data["b"] == [True, False]
+    assert data["n"][:4] == [1, -2, 31, 2.5] and data["n"][4] == float("inf")
+    assert data["z"] is None and data["q"] == "3"
+
+
+def test_keys_are_kept_as_written() -> None:
+    assert list(load_one("2026: a\ntrue: b\n")) == ["2026", "true"]
+
+
+def test_duplicate_keys_are_reported_at_the_second_key() -> None:
+    _, problems = load_documents("a: 1\nb:\n  c: 1\n  c: 2\n", "f.yaml")
+    assert [(p.rule, p.line, p.column) for p in problems] == [("duplicate-key", 4, 3)]
+
+
+def test_empty_documents_are_ignored_and_indices_kept() -> None:
+    documents, problems = load_documents("# only a comment\n---\n---\na: 1\n---\n", "f.yaml")
+    assert not problems
+    assert [d.data for d in documents] == [{"a": 1}]
+    assert documents[0].line == 4
+
+
+def test_merge_keys_merge_with_explicit_keys_winning() -> None:
+    data = load_one("base: &b {x: 1, y: 2}\nthing:\n  <<: *b\n  y: 3\n")
+    assert data["thing"] == {"x": 1, "y": 3}
+
+
+@pytest.mark.parametrize("text, line", [
+    ("a: [" * 1 + "[" * 200 + "]" * 201 + "\n", 1),
+    ("- " * 300 + "x\n", 1),
+])
+def test_pathological_nesting_is_refused_quickly(text: str, line: int) -> None:
+    start = time.perf_counter()
+    documents, problems = load_documents(text, "f.yaml")
+    assert time.perf_counter() - start < 2
+    assert [p.rule for p in problems] == ["yaml-syntax"] and problems[0].line == line
+    assert "nested" in problems[0].message
+
+
+def test_deep_nesting_beyond_the_c_composer_limit_does_not_crash() -> None:
+    _, problems = load_documents("[" * 200_000 + "]" * 200_000, "f.yaml")
+    assert problems and "nested" in problems[0].message
+
+
+def test_alias_bomb_is_refused() -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        levels.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
+    _, problems = load_documents("\n".join(levels) + "\n", "f.yaml")
+    assert problems and "aliases" in problems[0].message
+
+
+def test_small_aliases_are_fine() -> None:
+    data = load_one("a: &x [1, 2]\nb: *x\n")
+    assert data["b"] == [1, 2]
+
+
+def test_invalid_utf8_is_reported_at_its_line_and_column() -> None:
+    with pytest.raises(LoadError) as info:
+        decode("a: 1\nb: caf".encode() + b"\xe9\n", "f.yaml")
+    d = info.value.diagnostic
+    assert (d.rule, d.line, d.column) == ("yaml-syntax", 2, 7)
+
+
+def test_bom_is_stripped() -> None:
+    assert decode("\ufeffa: 1".encode("utf-8"), "f.yaml") == "a: 1"
+
+
+def test_tabs_are_reported_with_a_hint() -> None:
+    _, problems = load_documents("a:\n\tb: 1\n", "f.yaml")
+    assert problems[0].line == 2 and "spaces" in problems[0].hint
+
+
+def test_unknown_tags_are_reported_but_loading_continues() -> None:
+    documents, problems = load_documents("a: !secret x\nb: 2\n", "f.yaml")
+    assert [p.rule for p in problems] == ["yaml-syntax"]
+    assert documents[0].data == {"a": "x", "b": 2}
