@@ -275,7 +275,7 @@ class Project:
     evidence: Mapping[str, Evidence]
     journeys: Mapping[str, Journey]
     references: tuple[Reference, ...]
-    # Per file: 1-based line -> comment text holding "cjmc:" (for suppressions).
+    # Per file: (1-based line, text of that line) for lines whose comment holds "cjmc:" (for suppressions).
     comments: Mapping[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     def step_channel(self, step: Step) -> str | None:

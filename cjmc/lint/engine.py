@@ -26,11 +26,13 @@ def lint_compilation(result: Compilation, *, select: Iterable[str] = (), ignore:
     suppressions = Suppressions.collect(project)
     has_errors = not result.valid
     context = {"today": today or _dt.date.today()}
+    not_run: set[str] = set()
     for name, setting in settings.items():
         if setting.severity == "off" or setting.rule.check is None:
             continue
         # With invalid documents left out of the model, "referenced nowhere" is not trustworthy.
         if has_errors and name == "unused-definition":
+            not_run.add(name)
             continue
         for finding in setting.rule.check(project, {**setting.options, **context}):
             if suppressions.suppresses(name, finding):
@@ -41,7 +43,7 @@ def lint_compilation(result: Compilation, *, select: Iterable[str] = (), ignore:
     if unused_setting and unused_setting.severity != "off":
         known = all_rules()
         for item in suppressions.unused():
-            if item.rule in known and settings[item.rule].severity == "off":
+            if item.rule in known and (settings[item.rule].severity == "off" or item.rule in not_run):
                 continue  # the rule did not run, so we cannot tell
             if item.rule not in known:
                 from ..validate.messages import did_you_mean

@@ -56,7 +56,7 @@ class Suppressions:
                 if not match:
                     continue
                 directive, names = match.groups()
-                column = text.index("#") + 1
+                column = match.start() + 1
                 comment_only = text.lstrip().startswith("#")
                 for rule in filter(None, (n.strip() for n in names.split(","))):
                     pos = Position(file, line, column)

@@ -55,6 +55,26 @@ _CORE_RESOLVERS = [
 for _tag, _pattern, _first in _CORE_RESOLVERS:
     _CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
+_MAYBE_NOT_TEXT = frozenset("tTfFnN~-+0123456789.<")
+_DEFAULT_TAGS = {ScalarNode: STR, SequenceNode: SEQ, MappingNode: MAP}
+_slow_resolve = _CoreSchemaLoader.resolve
+
+
+def _fast_resolve(self, kind, value, implicit):
+    """Resolve a tag; called by the C composer for every node, so keep it short.
+
+    Most scalars in a journey map are words: a plain scalar whose first
+    character cannot start a bool, null, number or merge key is text.
+    """
+    if kind is ScalarNode and implicit[0] and value and value[0] not in _MAYBE_NOT_TEXT:
+        return STR
+    if kind is not ScalarNode and not self.yaml_path_resolvers:
+        return _DEFAULT_TAGS[kind]
+    return _slow_resolve(self, kind, value, implicit)
+
+
+_CoreSchemaLoader.resolve = _fast_resolve
+
 
 class LocDict(dict):
     """A mapping with ``pos`` (the mapping), ``key_pos`` and ``value_pos`` per key."""
@@ -132,7 +152,8 @@ def load_documents(text: str, file: str) -> tuple[list[Document], list[Diagnosti
             continue
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         try:
-            _check_expansion(node, file)
+            if _may_have_anchors(text):
+                _check_expansion(node, file)
             data = _Builder(file, problems).build(node, 0)
         except LoadError as exc:
             problems.append(exc.diagnostic)
@@ -218,6 +239,14 @@ def _naive_bracket_depth(text: str) -> int:
         else:
             depth = max(0, depth - 1)
     return deepest
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")
+
+
+def _may_have_anchors(text: str) -> bool:
+    """Aliases need anchors; most files have none, so skip the expansion count."""
+    return "&" in text and _ANCHOR.search(text) is not None
 
 
 def _check_expansion(root: Any, file: str) -> None:
