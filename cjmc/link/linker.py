@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from ..diagnostics import Diagnostic, Position
 from ..load.yaml_loader import Document, LocDict, LocList
 from ..model import (Channel, Evidence, Journey, Metric, MetricUse, MomentOfTruth, Opportunity,
-                     PainPoint, Persona, Project, Reference, Stage, Step, Team, Touchpoint)
+                     PainPoint, Persona, PositionTable, Project, Reference, Stage, Step, Team, Touchpoint)
 from ..validate.messages import close_match
 from .flow import build_flow
 
@@ -57,8 +57,8 @@ class Linker:
             return Position(file, *data.value_pos.get(key, data.pos))
         return Position(file, *data.item_pos[key])
 
-    def value_positions(self, file: str, data: LocDict) -> dict[str, Position]:
-        return {k: Position(file, *p) for k, p in data.value_pos.items()}
+    def value_positions(self, file: str, data: LocDict) -> PositionTable:
+        return PositionTable(file, data.value_pos)
 
     def report(self, pos: Position, rule: str, message: str, hint: str = "",
                subject: tuple[str, ...] = ()) -> None:
