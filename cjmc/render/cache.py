@@ -1,0 +1,79 @@
+"""A folder of rendered diagrams keyed by what produced them.
+
+The key is sha256(engine name, engine version, format, DOT text): change any
+of them and the diagram is rendered again; otherwise the bytes are reused.
+Entries are written atomically, so an interrupted build never leaves a
+half-written diagram that a later build would trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..fsutil import atomic_write_bytes
+from .engines import Engine, find_engine, render_many
+
+
+def cache_key(engine: Engine, fmt: str, dot_text: str) -> str:
+    digest = hashlib.sha256()
+    for part in (engine.name, engine.version, fmt, dot_text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class RenderStats:
+    rendered: int = 0
+    reused: int = 0
+
+
+class DiagramCache:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _path(self, key: str, fmt: str) -> Path:
+        return self.folder / key[:2] / f"{key}.{fmt}"
+
+    def get(self, key: str, fmt: str) -> bytes | None:
+        try:
+            return self._path(key, fmt).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, fmt: str, data: bytes) -> None:
+        atomic_write_bytes(self._path(key, fmt), data)
+
+
+def render_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = "auto",
+                  cache_dir: Path | None = None, stats: RenderStats | None = None) -> dict[str, bytes]:
+    """:func:`render_many` that skips jobs whose output is in ``cache_dir`` (no cache when None).
+
+    ``stats`` (if given) is incremented with how many were rendered vs reused.
+    """
+    stats = stats if stats is not None else RenderStats()
+    if not jobs:
+        return {}
+    resolved = engine if isinstance(engine, Engine) else find_engine(engine)
+    cache = DiagramCache(cache_dir) if cache_dir is not None else None
+    results: dict[str, bytes] = {}
+    missing: list[tuple[str, str]] = []
+    keys: dict[str, str] = {}
+    for name, text in jobs:
+        if cache is not None:
+            keys[name] = cache_key(resolved, fmt, text)
+            hit = cache.get(keys[name], fmt)
+            if hit is not None:
+                results[name] = hit
+                stats.reused += 1
+                continue
+        missing.append((name, text))
+    fresh = render_many(missing, fmt, resolved)
+    for name, data in fresh.items():
+        if cache is not None:
+            cache.put(keys[name], fmt, data)
+        results[name] = data
+    stats.rendered += len(fresh)
+    return {name: results[name] for name, _ in jobs}

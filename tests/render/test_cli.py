@@ -1,0 +1,68 @@
+"""``cjmc render``: one diagram, --all with its cache, and the error paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cjmc.cli import cli
+
+from .conftest import EXAMPLES
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["render", *args], catch_exceptions=False)
+
+
+def test_render_dot_to_stdout():
+    result = run("buy-first-bike", "-p", str(EXAMPLES), "-f", "dot")
+    assert result.exit_code == 0 and result.output.startswith('digraph "journey__buy-first-bike"')
+
+
+def test_render_emotion_and_portfolio():
+    assert run("first-service", "-p", str(EXAMPLES), "--kind", "emotion").output.startswith("<svg")
+    assert "portfolio" in run("-p", str(EXAMPLES), "--kind", "portfolio", "-f", "dot").output
+    result = run("first-service", "-p", str(EXAMPLES), "--kind", "emotion", "-f", "png", "-o", "x.png")
+    assert result.exit_code == 2 and "not available" in result.output
+
+
+def test_unknown_journey_suggests(tmp_path):
+    result = run("buy-first-bik", "-p", str(EXAMPLES))
+    assert result.exit_code == 2 and "did you mean `buy-first-bike`" in result.output
+
+
+def test_invalid_project_exits_1(tmp_path):
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "bad.yaml").write_text("kind: journey\nid: j\n")
+    result = run("j", "-p", str(tmp_path))
+    assert result.exit_code == 1 and "schema" in result.output
+
+
+def test_render_all_twice_reuses_everything(tmp_path):
+    out = tmp_path / "out"
+    first = run("--all", "-p", str(EXAMPLES), "-o", str(out), "--engine", "graphviz-pure")
+    assert first.exit_code == 0, first.output
+    assert "rendered 7, reused 0" in first.output
+    snapshot = {p.name: p.read_bytes() for p in out.glob("*.svg")}
+    assert len(snapshot) == 13
+    second = run("--all", "-p", str(EXAMPLES), "-o", str(out), "--engine", "graphviz-pure")
+    assert "rendered 0, reused 7" in second.output
+    assert {p.name: p.read_bytes() for p in out.glob("*.svg")} == snapshot
+
+
+def test_png_file(tmp_path):
+    target = tmp_path / "f.png"
+    result = run("warranty-claim", "-p", str(EXAMPLES), "-f", "png", "-o", str(target), "--engine", "graphviz-pure")
+    assert result.exit_code == 0 and target.read_bytes()[:4] == b"\x89PNG"
+    assert run("warranty-claim", "-p", str(EXAMPLES), "-f", "png").exit_code == 2
+
+
+def test_missing_engine_exits_2(monkeypatch, tmp_path):
+    from cjmc.render import engines
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(engines.sys, "executable", str(tmp_path / "python"))
+    result = run("warranty-claim", "-p", str(EXAMPLES), "--engine", "dot")
+    assert result.exit_code == 2 and "not found" in result.output and "Traceback" not in result.output

@@ -1,0 +1,116 @@
+"""Rendered output: SVG parses, titles, text survives; PNG opens; engines."""
+
+from __future__ import annotations
+
+import html
+import struct
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from cjmc.render.api import RenderError, emotion_curve_svg, journey_flow_dot, portfolio_dot, render_svgs
+from cjmc.render.engines import render_many
+from cjmc.render.text import clean
+
+from .conftest import NASTY, needs_dot
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _node_texts(svg: str) -> dict[str, str]:
+    """SVG id of each node -> its visible text (wrapped lines joined by spaces)."""
+    root = ET.fromstring(svg)
+    texts = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "node":
+            texts[group.get("id")] = " ".join("".join(t.itertext()) for t in group.iter(f"{SVG}text"))
+    return texts
+
+
+def _titles(svg: str) -> dict[str, str]:
+    root = ET.fromstring(svg)
+    return {g.get("id"): g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
+
+
+@pytest.fixture(scope="module")
+def example_svgs(examples):
+    dots = {jid: journey_flow_dot(examples, j) for jid, j in examples.journeys.items()}
+    dots["portfolio"] = portfolio_dot(examples)
+    return render_svgs(dots, engine="graphviz-pure")
+
+
+def test_flow_svg_parses_and_names_every_step(examples, example_svgs):
+    for jid, journey in examples.journeys.items():
+        svg = example_svgs[jid]
+        assert not svg.startswith("<?xml") and "<!--" not in svg and "DOCTYPE" not in svg
+        texts, titles = _node_texts(svg), _titles(svg)
+        for step in journey.steps:
+            assert titles[f"step-{step.id}"] == step.name
+            assert " ".join(step.name.split()) in texts[f"step-{step.id}"]
+
+
+def test_render_svgs_is_deterministic(examples, example_svgs):
+    dots = {jid: journey_flow_dot(examples, j) for jid, j in examples.journeys.items()}
+    again = render_svgs(dots, engine="graphviz-pure")
+    assert all(again[k] == example_svgs[k] for k in dots)
+
+
+def test_nasty_names_survive_rendering(nasty):
+    journey = nasty.journeys["nasty"]
+    svg = render_svgs({"n": journey_flow_dot(nasty, journey)}, engine="graphviz-pure")["n"]
+    texts, titles = _node_texts(svg), _titles(svg)
+    for step in journey.steps:
+        expected = clean(step.name)
+        assert titles[f"step-{step.id}"] == expected
+        assert " ".join(expected.split()) in texts[f"step-{step.id}"], (expected, texts[f"step-{step.id}"])
+    assert "<script>" not in svg
+
+
+def test_emotion_curve_is_valid_deterministic_svg(examples, nasty):
+    for project in (examples, nasty):
+        for journey in project.journeys.values():
+            svg = emotion_curve_svg(project, journey)
+            assert svg == emotion_curve_svg(project, journey)
+            root = ET.fromstring(svg)
+            assert root.find(f"{SVG}title") is not None and root.find(f"{SVG}desc") is not None
+            assert root.get("viewBox").startswith("0 0 ")
+            labels = ["".join(t.itertext()) for g in root.iter(f"{SVG}g") if g.get("class") == "step"
+                      for t in g.iter(f"{SVG}text")]
+            titles = [g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g") if g.get("class") == "step"]
+            for step in journey.steps:
+                assert any(t.startswith(clean(step.name) + ";") for t in titles)
+            assert len(labels) >= len(journey.steps)
+
+
+def test_png_output_opens(examples):
+    data = render_many([("x", journey_flow_dot(examples, examples.journeys["first-service"]))], "png",
+                       "graphviz-pure")["x"]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width > 0 and height > 0
+
+
+def test_missing_engine_raises_render_error(monkeypatch, tmp_path):
+    from cjmc.render import engines
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(engines.sys, "executable", str(tmp_path / "python"))
+    with pytest.raises(RenderError, match="not found"):
+        engines.find_engine("graphviz-pure")
+    with pytest.raises(RenderError, match="no Graphviz engine"):
+        engines.find_engine("auto")
+
+
+def test_engine_failure_is_render_error():
+    with pytest.raises(RenderError, match="broken"):
+        render_many([("broken", "digraph { a -> }")], "svg", "graphviz-pure")
+
+
+@needs_dot
+def test_debian_dot_renders_the_same_text(examples, nasty):
+    journey = nasty.journeys["nasty"]
+    svg = render_svgs({"n": journey_flow_dot(nasty, journey)}, engine="dot")["n"]
+    titles = _titles(svg)
+    for step in journey.steps:
+        assert titles[f"step-{step.id}"] == clean(step.name)
+    ET.fromstring(render_svgs({"p": portfolio_dot(examples)}, engine="dot")["p"])
