@@ -8,7 +8,6 @@ that file, written atomically.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 
@@ -16,25 +15,7 @@ import click
 
 from .options import fail, project_argument, run_guarded, write_output
 
-MERMAID_MODULE = "cjmc.interop.mermaid_export"
-
-
-def _mermaid_available() -> bool:
-    try:
-        return importlib.util.find_spec(MERMAID_MODULE) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-class ExportGroup(click.Group):
-    """Lists ``mermaid`` only when its exporter is installed (it still explains itself when called)."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        names = super().list_commands(ctx)
-        return [n for n in names if n != "mermaid" or _mermaid_available()]
-
-
-@click.group("export", cls=ExportGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("export", context_settings={"help_option_names": ["-h", "--help"]})
 def export_group() -> None:
     """Export the compiled model: a JSON manifest, CSV tables, Mermaid diagrams."""
 
@@ -120,11 +101,7 @@ def export_mermaid_cmd(journey_id: str, project: str | None, output: str | None)
     """Write journey JOURNEY_ID as a Mermaid `journey` diagram."""
 
     def action() -> int:
-        if not _mermaid_available():
-            fail("Mermaid export is not available in this version of cjmc")
-        from importlib import import_module
-
-        exporter = import_module(MERMAID_MODULE).export_mermaid
+        from ..interop.mermaid_export import export_mermaid
         compiled = _compile_valid(project)
         if compiled is None:
             return 1
@@ -136,7 +113,8 @@ def export_mermaid_cmd(journey_id: str, project: str | None, output: str | None)
             hint = did_you_mean(journey_id, result.project.journeys) or \
                 f"journeys: {', '.join(result.project.journeys) or '(none)'}"
             fail(f"no journey `{journey_id}` in this project; {hint}")
-        write_output(exporter(journey), output)
+        names = {p.id: p.name for p in result.project.personas.values()}
+        write_output(export_mermaid(journey, persona_names=names), output)
         return 0
 
     run_guarded(action)
