@@ -1,0 +1,259 @@
+"""``cjmc build`` as a library call: compile, lint, render diagrams, render pages, publish.
+
+The whole site is built in memory (page contexts first, then every page's
+bytes) before anything is written; :mod:`.output` then swaps it in. Nothing
+here prints: progress goes to the optional ``progress`` callback.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Callable
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..config import Config, load_config
+from ..diagnostics import Diagnostic, UsageError, fails
+from ..model import Project
+from ..resources import data_dir
+from .context import (NAV, Diagram, Page, RuleSource, SiteInfo, build_pages, journey_path, persona_path)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: bool = False
+    blocked: str = ""  # why the site was not written: "invalid" | "strict"
+    pages: int = 0
+    diagrams: int = 0
+    files: int = 0
+    seconds: float = 0.0
+
+
+def default_output(root: Path) -> Path:
+    return root / "_site"
+
+
+def build_site(project_root: Path, out: Path | None = None, *, strict: bool = False, fail_on: str = "error",
+               force: bool = False, engine: str | None = None, progress: Progress | None = None,
+               today: "datetime.date | None" = None) -> BuildResult:
+    """Build the site of the project at ``project_root`` into ``out`` (default ``PROJECT/_site``).
+
+    Raises :class:`UsageError` for a refused output folder or bad settings.
+    An invalid project (validity errors), or with ``strict`` any finding at or
+    above ``fail_on``, leaves ``out`` untouched (``result.written`` is False).
+    """
+    from ..lint.engine import lint_compilation
+    from ..pipeline import compile_project
+    from .output import check_output_dir, publish
+
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    root = Path(project_root).resolve()
+    config = load_config(root)
+    out = Path(out).resolve() if out else default_output(root)
+    check_output_dir(out, config, force=force)
+
+    compilation = compile_project(root, config)
+    result = BuildResult(out)
+    if not compilation.valid or compilation.project is None:
+        result.diagnostics = list(compilation.diagnostics)
+        result.blocked = "invalid"
+        result.seconds = time.perf_counter() - started
+        return result
+    diagnostics = lint_compilation(compilation, today=today)
+    result.diagnostics = diagnostics
+    if strict and fails(diagnostics, fail_on):
+        result.blocked = "strict"
+        result.seconds = time.perf_counter() - started
+        return result
+    project = compilation.project
+
+    diagrams = render_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say)
+    result.diagrams = len(diagrams)
+    files = render_site(project, config, diagnostics, diagrams, say)
+    result.pages = sum(1 for name in files if name.endswith(".html"))
+    result.files = len(files)
+    say(f"writing {len(files)} files to {out}")
+    publish(out, files)
+    result.written = True
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# ---------------------------------------------------------------- diagrams
+
+_XML_PROLOG = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<!--.*?-->\s*", re.S)
+
+
+_ID = re.compile(r'\bid="([^"]*)"')
+_REF = re.compile(r'(url\(#)([^")]*)')
+_LABELLEDBY = re.compile(r'(\baria-(?:labelledby|describedby)=")([^"]*)(")')
+
+
+def _inline_svg(svg: str, label: str, prefix: str) -> Markup:
+    """Make an SVG document inline-able in a page.
+
+    Drops any prolog, gives the root ``role="img"`` and an accessible name when
+    it has none, and prefixes every id the SVG defines (and the references to
+    them) with ``prefix``, so the SVG's ids (Graphviz writes ``step-x`` for a
+    step node) never collide with the page's own ``#step-x`` targets. Links
+    are navigation and always mean the page's elements (the flow's nodes
+    link to ``#step-x``), so ``href="#..."`` is never rewritten; ``url(#...)``
+    and ``aria-labelledby`` references are.
+    """
+    from html import unescape
+
+    from markupsafe import escape
+
+    svg = _XML_PROLOG.sub("", svg).strip()
+    match = re.search(r"<svg\b", svg)
+    if not match:
+        return Markup("")
+    svg = svg[match.start():]
+    defined = {unescape(value) for value in _ID.findall(svg)}
+    svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = _REF.sub(lambda m: m.group(1) + (prefix if unescape(m.group(2)) in defined else "") + m.group(2), svg)
+    svg = _LABELLEDBY.sub(lambda m: m.group(1) + " ".join(
+        prefix + t if unescape(t) in defined else t for t in m.group(2).split()) + m.group(3), svg)
+    head_end = svg.index(">")
+    head = svg[:head_end]
+    extra = ""
+    if "role=" not in head:
+        extra += ' role="img"'
+    if "aria-label" not in head:
+        extra += f' aria-label="{escape(label)}"'
+    if "focusable=" not in head:
+        extra += ' focusable="false"'
+    return Markup("<svg" + extra + svg[4:])
+
+
+def render_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress) -> dict[str, Diagram]:
+    """Flow diagrams, emotion curves and the portfolio map, as inline SVG keyed by name."""
+    try:
+        from ..render import api
+    except ImportError:  # the diagram renderer is not part of this checkout (yet)
+        say("diagrams: cjmc.render.api not available, building without diagrams")
+        return {}
+    dots: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    curves: dict[str, Diagram] = {}
+    for journey in project.journeys.values():
+        href = (lambda step: f"#step-{step.id}")
+        dots[f"flow-{journey.id}"] = api.journey_flow_dot(project, journey, step_href=href)
+        labels[f"flow-{journey.id}"] = f"Flow of the journey “{journey.title}”: steps, branches and exits"
+        label = f"Emotion curve of the journey “{journey.title}”"
+        curves[f"emotion-{journey.id}"] = Diagram(_inline_svg(api.emotion_curve_svg(project, journey, step_href=href),
+                                                              label, "emotion-svg-"), label)
+    dots["portfolio"] = api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
+                                          persona_href=lambda p: persona_path(p.id))
+    labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"
+    say(f"laying out {len(dots)} diagrams with Graphviz ({engine}), {len(curves)} emotion curves in Python")
+    try:
+        svgs = api.render_svgs(dots, engine=engine, cache_dir=cache_dir / "svg")
+    except api.RenderError as exc:
+        raise UsageError(f"cannot render the diagrams: {exc}") from None
+    diagrams = {name: Diagram(_inline_svg(svgs[name], labels[name], f"{name.split('-')[0]}-svg-"), labels[name])
+                for name in sorted(svgs)}
+    diagrams.update(curves)
+    return dict(sorted(diagrams.items()))
+
+
+# ---------------------------------------------------------------- pages
+
+def rule_sources() -> list[RuleSource]:
+    from ..diagnostics import VALIDITY_RULES
+    from ..lint.registry import VALIDITY_SUMMARIES, all_rules
+
+    sources = [RuleSource(r.name, r.severity, r.summary, r.documentation, dict(r.options), "lint")
+               for r in all_rules().values()]
+    sources.extend(RuleSource(name, "error", VALIDITY_SUMMARIES[name], "", {}, "validity") for name in VALIDITY_RULES)
+    return sources
+
+
+def make_environment(config: Config):
+    import jinja2
+
+    search_path = []
+    if config.site_templates:
+        override = (config.root / config.site_templates).resolve()
+        if not override.is_dir():
+            raise UsageError(f"site.templates in cjmc.yaml names {config.site_templates}, which is not a folder")
+        search_path.append(jinja2.FileSystemLoader(str(override)))
+    search_path.append(jinja2.FileSystemLoader(str(data_dir("templates"))))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(search_path), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["num"] = _number
+    env.filters["signed"] = _signed
+    return env
+
+
+def _signed(value: int) -> str:
+    """An emotion as the diagrams write it: +1, 0, −1 (a real minus sign)."""
+    return f"+{value}" if value > 0 else ("0" if value == 0 else f"\u2212{-value}")
+
+
+def _number(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _static_files(config: Config) -> dict[str, bytes]:
+    """templates/static/** (and the override folder's static/, which wins), as site files."""
+    files: dict[str, bytes] = {}
+    folders = [data_dir("templates") / "static"]
+    if config.site_templates:
+        folders.append((config.root / config.site_templates / "static").resolve())
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def palette_css() -> str:
+    """CSS custom properties with the diagram palette (cjmc/render/palette.py), so page and diagrams agree."""
+    from ..render.palette import PALETTE
+
+    lines = ["/* Generated from cjmc/render/palette.py: the colours of the diagrams. */", ":root {"]
+    for key, prefix in (("emotion", "emo-"), ("emotion_tint", "emo-tint-"), ("emotion_ink", "emo-ink-"),
+                        ("severity", "sev-"), ("severity_ink", "sev-ink-")):
+        for name, value in sorted(PALETTE[key].items(), key=lambda kv: kv[0]):
+            lines.append(f"  --{prefix}{name}: {value};")
+    for key in ("accent", "dropped", "completed", "future", "unreachable"):
+        lines.append(f"  --{key}: {PALETTE[key]};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
+                say: Progress) -> dict[str, bytes]:
+    """Every file of the site (path → bytes), built in memory."""
+    from .search import search_index_js
+
+    site = SiteInfo(config.title, project.name, __version__, NAV, config.site_base_url)
+    pages: list[Page] = build_pages(project, diagnostics, rule_sources(), diagrams, title=config.title)
+    say(f"rendering {len(pages)} pages")
+    env = make_environment(config)
+    files = _static_files(config)
+    files["search-index.js"] = search_index_js(project).encode("utf-8")
+    files["static/palette.css"] = palette_css().encode("utf-8")
+    for page in pages:
+        template = env.get_template(page.template)
+        variables = {f.name: getattr(page.context, f.name) for f in fields(page.context)}
+        html = template.render(site=site, page=page, root=page.root, **variables)
+        files[page.path] = html.encode("utf-8")
+    return dict(sorted(files.items()))

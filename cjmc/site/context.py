@@ -1,0 +1,725 @@
+"""Typed page contexts: everything a template may read, built before any page is written.
+
+One function per page kind turns the compiled model into a frozen dataclass;
+:func:`build_pages` assembles the whole list. Templates get the dataclass's
+fields as variables plus ``site``, ``page`` and ``root`` (the relative prefix
+back to the site root, e.g. ``"../"``), so every link is relative and the site
+works from a sub-path and from ``file://``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from markupsafe import Markup
+
+from ..diagnostics import Diagnostic, SEVERITY_RANK
+from ..model import Journey, MetricUse, Opportunity, PainPoint, Persona, Project, Stage, Step
+from .markdown import link_allowed, render_inline, render_markdown
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+STATUS_ORDER = ("idea", "planned", "in-progress", "done")
+EMOTION_LABELS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
+FINDING_ORDER = ("error", "warning", "info")
+
+
+# ---------------------------------------------------------------- paths
+
+def journey_path(journey_id: str) -> str:
+    return f"journeys/{journey_id}.html"
+
+
+def persona_path(persona_id: str) -> str:
+    return f"personas/{persona_id}.html"
+
+
+def touchpoint_path(touchpoint_id: str) -> str:
+    return f"touchpoints/{touchpoint_id}.html"
+
+
+def channel_path(channel_id: str) -> str:
+    return f"channels/{channel_id}.html"
+
+
+def team_path(team_id: str) -> str:
+    return f"teams/{team_id}.html"
+
+
+def subject_path(subject: tuple[str, ...]) -> str | None:
+    """The page a finding belongs to, from the first part of its subject."""
+    if not subject or ":" not in subject[0]:
+        return None
+    kind, _, ident = subject[0].partition(":")
+    paths = {"journey": journey_path, "persona": persona_path, "touchpoint": touchpoint_path,
+             "channel": channel_path, "team": team_path}
+    if kind in paths:
+        return paths[kind](ident)
+    if kind in ("metric", "evidence"):
+        return f"catalog.html#{kind}-{ident}"
+    return None
+
+
+# ---------------------------------------------------------------- small views
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str  # relative to the site root; templates prefix ``root``
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    name: str
+    metric_id: str
+    unit: str
+    better: str
+    target: float | None
+    actual: float | None
+    off_target: bool
+
+    @property
+    def status(self) -> str:
+        if self.target is None or self.actual is None:
+            return "untracked"
+        return "off" if self.off_target else "on"
+
+
+@dataclass(frozen=True)
+class PainPointView:
+    pain_point: PainPoint
+    journey: Journey
+    step: Step
+    stage: Stage
+    addressed_by: tuple[Opportunity, ...]
+    evidence: tuple[Link, ...]
+    href: str
+
+
+@dataclass(frozen=True)
+class OpportunityView:
+    opportunity: Opportunity
+    journey: Journey
+    step: Step
+    owner: Link | None
+    addresses: tuple[PainPoint, ...]
+    href: str
+
+
+@dataclass(frozen=True)
+class FindingView:
+    diagnostic: Diagnostic
+    href: str | None  # the page the finding is about, when there is one
+
+
+@dataclass(frozen=True)
+class EmotionPoint:
+    value: int | None
+    label: str
+    # y of the curve at the left edge, the centre and the right edge of the
+    # step's column, 0 (top, +2) .. 100 (bottom, -2); None where there is no line.
+    left: float | None
+    centre: float | None
+    right: float | None
+
+
+@dataclass(frozen=True)
+class StepColumn:
+    step: Step
+    stage: Stage
+    first_in_stage: bool
+    touchpoint: Link | None
+    channel: Link | None
+    emotion: EmotionPoint
+    pain_points: tuple[PainPointView, ...]
+    opportunities: tuple[OpportunityView, ...]
+    metrics: tuple[MetricRow, ...]
+    evidence: tuple[Link, ...]
+    next_steps: tuple[Link, ...]
+    previous_steps: tuple[Link, ...]
+    exit: str | None
+    reachable: bool
+    description: Markup
+
+
+@dataclass(frozen=True)
+class StageView:
+    stage: Stage
+    span: int
+    description: Markup
+    kpis: tuple[MetricRow, ...]
+
+
+@dataclass(frozen=True)
+class Diagram:
+    svg: Markup
+    label: str
+
+
+@dataclass(frozen=True)
+class SeverityCount:
+    key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class JourneySummary:
+    journey: Journey
+    href: str
+    personas: tuple[Link, ...]
+    steps: int
+    pain_points: tuple[SeverityCount, ...]
+    pain_point_total: int
+    moments_of_truth: int
+    kpis_off_target: int
+    findings: tuple[SeverityCount, ...]
+    average_emotion: float | None
+    emotions: tuple[int | None, ...]
+
+
+# ---------------------------------------------------------------- page contexts
+
+@dataclass(frozen=True)
+class HomeContext:
+    description: Markup
+    journeys: tuple[JourneySummary, ...]
+    by_persona: tuple[tuple[Link, tuple[JourneySummary, ...], tuple[JourneySummary, ...]], ...]
+    findings: tuple[SeverityCount, ...]
+    pain_points: tuple[SeverityCount, ...]
+    moments_of_truth: int
+    kpis_off_target: tuple[tuple[Link, MetricRow], ...]
+    kpi_total: int
+    opportunities: tuple[SeverityCount, ...]
+    portfolio: Diagram | None
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class JourneyContext:
+    journey: Journey
+    description: Markup
+    personas: tuple[Link, ...]
+    owner: Link | None
+    preceded_by: tuple[Link, ...]
+    followed_by: tuple[Link, ...]
+    kpis: tuple[MetricRow, ...]
+    stages: tuple[StageView, ...]
+    columns: tuple[StepColumn, ...]
+    pain_points: tuple[PainPointView, ...]
+    opportunities: tuple[OpportunityView, ...]
+    findings: tuple[FindingView, ...]
+    flow: Diagram | None
+    emotion_curve: Diagram | None
+    summary: JourneySummary
+
+
+@dataclass(frozen=True)
+class PersonaContext:
+    persona: Persona
+    description: Markup
+    channels: tuple[Link, ...]
+    journeys: tuple[JourneySummary, ...]
+    pain_points: tuple[PainPointView, ...]
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    journey: Link
+    step: Link
+    stage: str
+    emotion: int | None
+    pain_points: tuple[PainPointView, ...]
+
+
+@dataclass(frozen=True)
+class CatalogItemContext:
+    kind: str  # touchpoint | channel | team
+    ident: str
+    name: str
+    description: Markup
+    facts: tuple[tuple[str, Link | str], ...]
+    external_url: str | None
+    touchpoints: tuple[Link, ...]
+    journeys: tuple[Link, ...]
+    usage: tuple[UsageRow, ...]
+    pain_points: tuple[PainPointView, ...]
+    opportunities: tuple[OpportunityView, ...]
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    link: Link
+    detail: str
+    used: int
+
+
+@dataclass(frozen=True)
+class CatalogContext:
+    personas: tuple[EntityRow, ...]
+    touchpoints: tuple[EntityRow, ...]
+    channels: tuple[EntityRow, ...]
+    teams: tuple[EntityRow, ...]
+    metrics: tuple[tuple[object, Markup], ...]
+    evidence: tuple[tuple[object, Markup, str | None], ...]
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    kind: str  # pain-point | opportunity
+    ident: str
+    text: str
+    level: str  # severity or status
+    level_rank: int
+    owner: Link | None
+    journey: Link
+    step: Link
+    related: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class BacklogContext:
+    rows: tuple[BacklogRow, ...]
+    severities: tuple[str, ...]
+    statuses: tuple[str, ...]
+    owners: tuple[Link, ...]
+    journeys: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    rule: str
+    severity: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class LintContext:
+    counts: tuple[SeverityCount, ...]
+    groups: tuple[RuleGroup, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    name: str
+    severity: str
+    summary: Markup
+    documentation: Markup
+    options: Mapping[str, object]
+    findings: int
+    kind: str  # lint | validity
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """A rule as the reference page needs it (lint rules and validity problems alike)."""
+
+    name: str
+    severity: str
+    summary: str
+    documentation: str
+    options: Mapping[str, object]
+    kind: str  # lint | validity
+
+
+@dataclass(frozen=True)
+class RulesContext:
+    rules: tuple[RuleDoc, ...]
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    pass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    section: str
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    title: str
+    project_name: str
+    version: str
+    nav: tuple[NavItem, ...]
+    base_url: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path, POSIX, relative to the site root
+    template: str
+    title: str
+    section: str
+    context: object  # one of the *Context dataclasses
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
+
+
+NAV = (
+    NavItem("Portfolio", "index.html", "home"),
+    NavItem("Personas & catalog", "catalog.html", "catalog"),
+    NavItem("Backlog", "backlog.html", "backlog"),
+    NavItem("Findings", "lint.html", "lint"),
+    NavItem("Rules", "rules.html", "rules"),
+)
+
+
+# ---------------------------------------------------------------- the builder
+
+@dataclass
+class _Index:
+    """Lookups computed once over the project (private to this module)."""
+
+    project: Project
+    findings_by_page: dict[str, list[FindingView]] = field(default_factory=lambda: defaultdict(list))
+
+    def metric_row(self, use: MetricUse) -> MetricRow:
+        metric = self.project.metrics.get(use.metric)
+        better = metric.better if metric else "higher"
+        return MetricRow(metric.name if metric else use.metric, use.metric, (metric.unit or "") if metric else "",
+                         better, use.target, use.actual, use.off_target(better))
+
+    def team_link(self, team_id: str | None) -> Link | None:
+        if not team_id:
+            return None
+        team = self.project.teams.get(team_id)
+        return Link(team.name if team else team_id, team_path(team_id))
+
+    def evidence_links(self, ids: Iterable[str]) -> tuple[Link, ...]:
+        out = []
+        for ident in ids:
+            item = self.project.evidence.get(ident)
+            out.append(Link(item.title if item else ident, f"catalog.html#evidence-{ident}"))
+        return tuple(out)
+
+    def persona_links(self, ids: Iterable[str]) -> tuple[Link, ...]:
+        out = []
+        for ident in ids:
+            persona = self.project.personas.get(ident)
+            out.append(Link(persona.name if persona else ident, persona_path(ident)))
+        return tuple(out)
+
+    def journey_links(self, ids: Iterable[str]) -> tuple[Link, ...]:
+        out = []
+        for ident in ids:
+            journey = self.project.journeys.get(ident)
+            out.append(Link(journey.title if journey else ident, journey_path(ident)))
+        return tuple(out)
+
+
+def _pain_view(index: _Index, journey: Journey, step: Step, pp: PainPoint) -> PainPointView:
+    addressed = tuple(op for _, op in journey.opportunities if pp.id in op.addresses)
+    return PainPointView(pp, journey, step, journey.stage(step.stage), addressed, index.evidence_links(pp.evidence),
+                         f"{journey_path(journey.id)}#pp-{pp.id}")
+
+
+def _opportunity_view(index: _Index, journey: Journey, step: Step, op: Opportunity) -> OpportunityView:
+    pains = {pp.id: pp for _, pp in journey.pain_points}
+    return OpportunityView(op, journey, step, index.team_link(op.owner),
+                           tuple(pains[i] for i in op.addresses if i in pains),
+                           f"{journey_path(journey.id)}#opp-{op.id}")
+
+
+def _severity_counts(keys: Iterable[str], order: tuple[str, ...]) -> tuple[SeverityCount, ...]:
+    counts = {k: 0 for k in order}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return tuple(SeverityCount(k, n) for k, n in counts.items())
+
+
+def _y(value: float) -> float:
+    return round(50 - value * 20, 2)  # +2 → 10, -2 → 90
+
+
+def _emotion_points(steps: tuple[Step, ...]) -> list[EmotionPoint]:
+    points = []
+    for i, step in enumerate(steps):
+        value = step.emotion
+        if value is None:
+            points.append(EmotionPoint(None, "no emotion recorded", None, None, None))
+            continue
+        prev = steps[i - 1].emotion if i > 0 else None
+        nxt = steps[i + 1].emotion if i + 1 < len(steps) else None
+        left = _y((prev + value) / 2) if prev is not None else None
+        right = _y((nxt + value) / 2) if nxt is not None else None
+        points.append(EmotionPoint(value, EMOTION_LABELS.get(value, str(value)), left, _y(value), right))
+    return points
+
+
+def _journey_summary(index: _Index, journey: Journey, findings: list[FindingView]) -> JourneySummary:
+    steps = journey.steps
+    emotions = [s.emotion for s in steps if s.emotion is not None]
+    off = sum(1 for use in _all_metric_uses(journey) if index.metric_row(use).off_target)
+    return JourneySummary(
+        journey=journey, href=journey_path(journey.id), personas=index.persona_links(journey.personas),
+        steps=len(steps),
+        pain_points=_severity_counts((pp.severity for _, pp in journey.pain_points), SEVERITY_ORDER),
+        pain_point_total=len(journey.pain_points),
+        moments_of_truth=sum(1 for s in steps if s.moment_of_truth),
+        kpis_off_target=off,
+        findings=_severity_counts((f.diagnostic.severity for f in findings), FINDING_ORDER),
+        average_emotion=round(sum(emotions) / len(emotions), 1) if emotions else None,
+        emotions=tuple(s.emotion for s in steps),
+    )
+
+
+def _all_metric_uses(journey: Journey) -> Iterable[MetricUse]:
+    yield from journey.kpis
+    for stage in journey.stages:
+        yield from stage.kpis
+        for step in stage.steps:
+            yield from step.metrics
+
+
+def _journey_context(index: _Index, journey: Journey, summary: JourneySummary,
+                     diagrams: Mapping[str, Diagram]) -> JourneyContext:
+    project = index.project
+    steps = journey.steps
+    names = {s.id: s.name for s in steps}
+    emotion = _emotion_points(steps)
+    columns = []
+    seen_stages: set[str] = set()
+    for i, step in enumerate(steps):
+        stage = journey.stage(step.stage)
+        tp = project.touchpoints.get(step.touchpoint) if step.touchpoint else None
+        channel_id = project.step_channel(step)
+        channel = project.channels.get(channel_id) if channel_id else None
+        columns.append(StepColumn(
+            step=step, stage=stage, first_in_stage=step.stage not in seen_stages,
+            touchpoint=Link(tp.name if tp else step.touchpoint, touchpoint_path(step.touchpoint))
+            if step.touchpoint else None,
+            channel=Link(channel.name if channel else channel_id, channel_path(channel_id)) if channel_id else None,
+            emotion=emotion[i],
+            pain_points=tuple(_pain_view(index, journey, step, pp) for pp in step.pain_points),
+            opportunities=tuple(_opportunity_view(index, journey, step, op) for op in step.opportunities),
+            metrics=tuple(index.metric_row(m) for m in step.metrics),
+            evidence=index.evidence_links(step.evidence),
+            next_steps=tuple(Link(names.get(n, n), f"#step-{n}") for n in journey.flow.successors.get(step.id, ())),
+            previous_steps=tuple(Link(names.get(p, p), f"#step-{p}") for p in journey.flow.predecessors(step.id)),
+            exit=journey.flow.exits.get(step.id),
+            reachable=step.id in journey.flow.reachable,
+            description=render_markdown(step.description, heading_shift=3),
+        ))
+        seen_stages.add(step.stage)
+    stages = tuple(StageView(stage, len(stage.steps), render_markdown(stage.description, heading_shift=3),
+                             tuple(index.metric_row(k) for k in stage.kpis)) for stage in journey.stages)
+    return JourneyContext(
+        journey=journey,
+        description=render_markdown(journey.description),
+        personas=index.persona_links(journey.personas),
+        owner=index.team_link(journey.owner),
+        preceded_by=index.journey_links(journey.preceded_by),
+        followed_by=index.journey_links(journey.followed_by),
+        kpis=tuple(index.metric_row(k) for k in journey.kpis),
+        stages=stages,
+        columns=tuple(columns),
+        pain_points=tuple(_pain_view(index, journey, s, pp) for s, pp in journey.pain_points),
+        opportunities=tuple(_opportunity_view(index, journey, s, op) for s, op in journey.opportunities),
+        findings=tuple(index.findings_by_page.get(journey_path(journey.id), ())),
+        flow=diagrams.get(f"flow-{journey.id}"),
+        emotion_curve=diagrams.get(f"emotion-{journey.id}"),
+        summary=summary,
+    )
+
+
+def _usage(index: _Index, match) -> tuple[tuple[UsageRow, ...], tuple[PainPointView, ...], tuple[Link, ...]]:
+    rows, pains, journeys = [], [], {}
+    for journey in index.project.journeys.values():
+        for step in journey.steps:
+            if not match(step):
+                continue
+            views = tuple(_pain_view(index, journey, step, pp) for pp in step.pain_points)
+            rows.append(UsageRow(Link(journey.title, journey_path(journey.id)),
+                                 Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
+                                 journey.stage(step.stage).name, step.emotion, views))
+            pains.extend(views)
+            journeys[journey.id] = Link(journey.title, journey_path(journey.id))
+    return tuple(rows), _sorted_pains(pains), tuple(journeys.values())
+
+
+def _sorted_pains(pains: Iterable[PainPointView]) -> tuple[PainPointView, ...]:
+    return tuple(sorted(pains, key=lambda v: (SEVERITY_ORDER.index(v.pain_point.severity)
+                                              if v.pain_point.severity in SEVERITY_ORDER else 9,
+                                              v.journey.id, v.step.index, v.pain_point.id)))
+
+
+def _finding_views(diagnostics: Iterable[Diagnostic]) -> list[FindingView]:
+    return [FindingView(d, subject_path(d.subject)) for d in diagnostics]
+
+
+def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable["RuleSource"],
+                diagrams: Mapping[str, Diagram], *, title: str) -> list[Page]:
+    """Every page of the site, with its typed context, in a stable order."""
+    index = _Index(project)
+    findings = _finding_views(diagnostics)
+    for view in findings:
+        if view.href:
+            index.findings_by_page[view.href.split("#")[0]].append(view)
+
+    summaries = {j.id: _journey_summary(index, j, index.findings_by_page.get(journey_path(j.id), []))
+                 for j in project.journeys.values()}
+    pages: list[Page] = []
+
+    # Home
+    all_pains = [pp for j in project.journeys.values() for _, pp in j.pain_points]
+    all_ops = [op for j in project.journeys.values() for _, op in j.opportunities]
+    off_target = []
+    kpi_total = 0
+    for journey in project.journeys.values():
+        for use in _all_metric_uses(journey):
+            row = index.metric_row(use)
+            kpi_total += 1
+            if row.off_target:
+                off_target.append((Link(journey.title, journey_path(journey.id)), row))
+    by_persona = []
+    for persona in project.personas.values():
+        mine = [summaries[j.id] for j in project.journeys_of_persona(persona.id)]
+        by_persona.append((Link(persona.name, persona_path(persona.id), persona.summary or ""),
+                           tuple(s for s in mine if s.journey.state != "future"),
+                           tuple(s for s in mine if s.journey.state == "future")))
+    home = HomeContext(
+        description=Markup(""),
+        journeys=tuple(summaries.values()),
+        by_persona=tuple(by_persona),
+        findings=_severity_counts((d.severity for d in diagnostics), FINDING_ORDER),
+        pain_points=_severity_counts((pp.severity for pp in all_pains), SEVERITY_ORDER),
+        moments_of_truth=sum(s.moments_of_truth for s in summaries.values()),
+        kpis_off_target=tuple(off_target),
+        kpi_total=kpi_total,
+        opportunities=_severity_counts((op.status for op in all_ops), STATUS_ORDER),
+        portfolio=diagrams.get("portfolio"),
+        counts={"journeys": len(project.journeys), "personas": len(project.personas),
+                "steps": sum(s.steps for s in summaries.values()), "pain_points": len(all_pains),
+                "opportunities": len(all_ops), "touchpoints": len(project.touchpoints)},
+    )
+    pages.append(Page("index.html", "home.html", title, "home", home))
+
+    # Journeys
+    for journey in project.journeys.values():
+        pages.append(Page(journey_path(journey.id), "journey.html", journey.title, "journey",
+                          _journey_context(index, journey, summaries[journey.id], diagrams)))
+
+    # Personas
+    for persona in project.personas.values():
+        journeys = project.journeys_of_persona(persona.id)
+        pains = [_pain_view(index, j, s, pp) for j in journeys for s, pp in j.pain_points]
+        channels = tuple(Link(project.channels[c].name if c in project.channels else c, channel_path(c))
+                         for c in persona.channels)
+        pages.append(Page(persona_path(persona.id), "persona.html", persona.name, "catalog", PersonaContext(
+            persona, render_markdown(persona.description), channels,
+            tuple(summaries[j.id] for j in journeys), _sorted_pains(pains),
+            tuple(index.findings_by_page.get(persona_path(persona.id), ())))))
+
+    # Touchpoints, channels, teams
+    for tp in project.touchpoints.values():
+        usage, pains, journeys = _usage(index, lambda s, t=tp.id: s.touchpoint == t)
+        channel = project.channels.get(tp.channel)
+        facts: list[tuple[str, Link | str]] = [
+            ("Channel", Link(channel.name if channel else tp.channel, channel_path(tp.channel)))]
+        owner = index.team_link(tp.owner)
+        facts.append(("Owner", owner if owner else "no owner"))
+        pages.append(Page(touchpoint_path(tp.id), "catalog_item.html", tp.name, "catalog", CatalogItemContext(
+            "touchpoint", tp.id, tp.name, render_markdown(tp.description), tuple(facts),
+            tp.url if tp.url and link_allowed(tp.url) else None, (), journeys, usage, pains, (),
+            tuple(index.findings_by_page.get(touchpoint_path(tp.id), ())))))
+    for channel in project.channels.values():
+        usage, pains, journeys = _usage(index, lambda s, c=channel.id: project.step_channel(s) == c)
+        tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values()
+                    if t.channel == channel.id)
+        pages.append(Page(channel_path(channel.id), "catalog_item.html", channel.name, "catalog",
+                          CatalogItemContext("channel", channel.id, channel.name,
+                                             render_markdown(channel.description), (), None, tps, journeys, usage,
+                                             pains, (),
+                                             tuple(index.findings_by_page.get(channel_path(channel.id), ())))))
+    for team in project.teams.values():
+        tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values() if t.owner == team.id)
+        usage, pains, _ = _usage(index, lambda s, t=team.id: bool(
+            s.touchpoint and project.touchpoints.get(s.touchpoint) and project.touchpoints[s.touchpoint].owner == t))
+        owned = tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values() if j.owner == team.id)
+        ops = tuple(_opportunity_view(index, j, s, op) for j in project.journeys.values()
+                    for s, op in j.opportunities if op.owner == team.id and op.status != "done")
+        pages.append(Page(team_path(team.id), "catalog_item.html", team.name, "catalog", CatalogItemContext(
+            "team", team.id, team.name, render_markdown(team.description), (), None, tps, owned, usage, pains, ops,
+            tuple(index.findings_by_page.get(team_path(team.id), ())))))
+
+    # Catalog index
+    def used(kind: str, ident: str) -> int:
+        return sum(1 for r in project.references if r.kind == kind and r.target == ident)
+
+    pages.append(Page("catalog.html", "catalog.html", "Personas & catalog", "catalog", CatalogContext(
+        personas=tuple(EntityRow(Link(p.name, persona_path(p.id)), p.summary or "",
+                                 len(project.journeys_of_persona(p.id))) for p in project.personas.values()),
+        touchpoints=tuple(EntityRow(Link(t.name, touchpoint_path(t.id)),
+                                    project.channels[t.channel].name if t.channel in project.channels else t.channel,
+                                    used("touchpoint", t.id)) for t in project.touchpoints.values()),
+        channels=tuple(EntityRow(Link(c.name, channel_path(c.id)), "", used("channel", c.id))
+                       for c in project.channels.values()),
+        teams=tuple(EntityRow(Link(t.name, team_path(t.id)), "", used("team", t.id)) for t in project.teams.values()),
+        metrics=tuple((m, render_markdown(m.description)) for m in project.metrics.values()),
+        evidence=tuple((e, render_markdown(e.description), e.url if e.url and link_allowed(e.url) else None)
+                       for e in project.evidence.values()),
+    )))
+
+    # Backlog
+    rows = []
+    for journey in project.journeys.values():
+        jlink = Link(journey.title, journey_path(journey.id))
+        for step, pp in journey.pain_points:
+            view = _pain_view(index, journey, step, pp)
+            rows.append(BacklogRow("pain-point", pp.id, pp.text, pp.severity,
+                                   SEVERITY_ORDER.index(pp.severity) if pp.severity in SEVERITY_ORDER else 9,
+                                   index.team_link(journey.owner), jlink,
+                                   Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
+                                   tuple(Link(op.text, f"{journey_path(journey.id)}#opp-{op.id}")
+                                         for op in view.addressed_by)))
+        for step, op in journey.opportunities:
+            rows.append(BacklogRow("opportunity", op.id, op.text, op.status,
+                                   STATUS_ORDER.index(op.status) if op.status in STATUS_ORDER else 9,
+                                   index.team_link(op.owner), jlink,
+                                   Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
+                                   tuple(Link(pp.id, f"{journey_path(journey.id)}#pp-{pp.id}")
+                                         for pp in _opportunity_view(index, journey, step, op).addresses)))
+    owners = sorted({r.owner for r in rows if r.owner}, key=lambda link: (link.label, link.href))
+    pages.append(Page("backlog.html", "backlog.html", "Backlog", "backlog", BacklogContext(
+        tuple(rows), SEVERITY_ORDER, STATUS_ORDER, tuple(owners),
+        tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values()))))
+
+    # Findings
+    groups: dict[str, list[FindingView]] = defaultdict(list)
+    for view in findings:
+        groups[view.diagnostic.rule].append(view)
+    ordered = sorted(groups.items(), key=lambda kv: (-max(SEVERITY_RANK.get(f.diagnostic.severity, 0)
+                                                         for f in kv[1]), kv[0]))
+    pages.append(Page("lint.html", "lint.html", "Findings", "lint", LintContext(
+        _severity_counts((d.severity for d in diagnostics), FINDING_ORDER),
+        tuple(RuleGroup(rule, views[0].diagnostic.severity, tuple(views)) for rule, views in ordered),
+        len(diagnostics))))
+
+    # Rules reference
+    per_rule = defaultdict(int)
+    for d in diagnostics:
+        per_rule[d.rule] += 1
+    docs = [RuleDoc(r.name, r.severity, render_inline(r.summary), render_markdown(_doc_body(r.documentation), heading_shift=2),
+                    r.options, per_rule[r.name], r.kind) for r in rules]
+    pages.append(Page("rules.html", "rules.html", "Rules reference", "rules", RulesContext(tuple(docs))))
+
+    pages.append(Page("search.html", "search.html", "Search", "search", SearchContext()))
+    return pages
+
+
+def _doc_body(documentation: str) -> str:
+    """A rule docstring without its first line (``name: summary``), which the page shows as the heading."""
+    lines = documentation.strip().splitlines()
+    if lines and ":" in lines[0]:
+        lines = lines[1:]
+    return "\n".join(lines).strip()

@@ -1,0 +1,176 @@
+"""Safe builds: refused output folders, --force, interrupted builds, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cjmc.diagnostics import UsageError
+from cjmc.site import output
+from cjmc.site.output import MARKER
+
+from .conftest import EXAMPLES, REPO, build
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".cjmc-cache", "_site"))
+    return root
+
+
+def test_default_output_is_project_site_folder(project):
+    result = build(project, None)
+    assert result.written and result.out == project / "_site"
+    assert (project / "_site" / MARKER).is_file()
+    assert (project / "_site" / "index.html").is_file()
+
+
+def test_refuses_the_project_root(project):
+    with pytest.raises(UsageError, match="is the project folder"):
+        build(project, project)
+
+
+def test_refuses_a_folder_containing_the_project(project):
+    with pytest.raises(UsageError, match="contains the project folder"):
+        build(project, project.parent, force=True)
+
+
+def test_refuses_a_folder_holding_map_files(project):
+    with pytest.raises(UsageError, match="holds map files"):
+        build(project, project / "maps", force=True)
+    assert (project / "maps" / "personas.yaml").is_file()
+
+
+def test_refuses_a_foreign_non_empty_folder_unless_forced(project, tmp_path):
+    foreign = tmp_path / "docs"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="--force"):
+        build(project, foreign)
+    assert (foreign / "notes.txt").read_text() == "mine"
+    result = build(project, foreign, force=True)
+    assert result.written and not (foreign / "notes.txt").exists() and (foreign / MARKER).is_file()
+
+
+def test_an_empty_folder_is_fine(project, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build(project, empty).written
+
+
+def test_cli_exit_codes(project, tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "cjmc", "build", *args], capture_output=True, text=True,
+                              cwd=REPO, timeout=120)
+
+    refused = run(str(project), "-o", str(project))
+    assert refused.returncode == 2 and "project folder" in refused.stderr and "Traceback" not in refused.stderr
+    ok = run(str(project), "-o", str(tmp_path / "out"))
+    assert ok.returncode == 0, ok.stderr
+    assert "wrote" in ok.stderr and (tmp_path / "out" / "index.html").is_file()
+    strict = run(str(project), "-o", str(tmp_path / "strict"), "--strict", "--fail-on", "warning")
+    assert strict.returncode == 1 and "site not written" in strict.stderr
+    assert not (tmp_path / "strict").exists()
+
+
+def test_invalid_maps_are_not_published(project, tmp_path):
+    out = tmp_path / "out"
+    assert build(project, out).written
+    before = tree(out)
+    (project / "maps" / "broken.yaml").write_text("kind: journey\nid: x\ntitle: [unclosed\n")
+    result = build(project, out)
+    assert not result.written and result.blocked == "invalid"
+    assert any(d.severity == "error" for d in result.diagnostics)
+    assert tree(out) == before
+
+
+def test_exception_mid_write_leaves_previous_site(project, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert build(project, out).written
+    before = tree(out)
+    calls = {"n": 0}
+    original = output._write_file
+
+    def failing(path, data):
+        calls["n"] += 1
+        if calls["n"] == 20:
+            raise OSError(28, "No space left on device")
+        original(path, data)
+
+    monkeypatch.setattr(output, "_write_file", failing)
+    with pytest.raises(OSError):
+        build(project, out)
+    assert tree(out) == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".out")], "temporary folder left behind"
+
+
+SLOW_BUILD = """
+import sys, time
+import cjmc.site.output as output
+original = output._write_file
+def slow(path, data):
+    time.sleep(0.05)
+    original(path, data)
+output._write_file = slow
+sys.argv = ["cjmc", "build", sys.argv[1], "-o", sys.argv[2]]
+from cjmc.cli import main
+main()
+"""
+
+
+def test_sigkill_during_build_leaves_previous_site(project, tmp_path):
+    out = tmp_path / "out"
+    assert build(project, out).written
+    before = tree(out)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(project), str(out)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        # wait until the new site is being written next to the old one
+        while time.monotonic() < deadline and not any(".cjmc-tmp-" in p.name for p in tmp_path.iterdir()):
+            time.sleep(0.02)
+        assert any(".cjmc-tmp-" in p.name for p in tmp_path.iterdir()), "the build never started writing"
+        time.sleep(0.3)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert tree(out) == before
+    # the next build cleans up what the killed one left and succeeds
+    assert build(project, out).written
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    assert tree(out) == before
+
+
+def test_two_builds_are_byte_identical(project, tmp_path):
+    build(project, tmp_path / "a")
+    build(project, tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_template_override(project, tmp_path):
+    theme = project / "theme"
+    (theme / "partials").mkdir(parents=True)
+    (theme / "partials" / "footer.html").write_text('<footer class="site-footer">Custom footer {{ site.title }}</footer>\n')
+    (theme / "static").mkdir()
+    (theme / "static" / "extra.css").write_text("body{}")
+    config = (project / "cjmc.yaml").read_text()
+    (project / "cjmc.yaml").write_text(config.replace("site:\n", "site:\n  templates: theme\n"))
+    out = tmp_path / "themed"
+    assert build(project, out).written
+    assert "Custom footer Acme CX Atlas" in (out / "index.html").read_text()
+    assert (out / "static" / "extra.css").is_file() and (out / "static" / "cjmc.css").is_file()
