@@ -60,6 +60,18 @@ class Diagnostic:
         return Diagnostic(self.file, self.line, self.column, self.rule, self.message,
                           severity, self.hint, self.subject)
 
+    @property
+    def identity(self) -> str:
+        """The element's identity for matching findings across versions.
+
+        A step id is unique within its journey, so the stage is left out when
+        a step is named: moving a step to another stage keeps its identity.
+        """
+        parts = self.subject
+        if any(p.startswith("step:") for p in parts):
+            parts = tuple(p for p in parts if not p.startswith("stage:"))
+        return "/".join(parts)
+
     def to_json(self) -> dict:
         data = {
             "rule": self.rule,

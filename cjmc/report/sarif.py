@@ -78,7 +78,7 @@ def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
     seen: dict[tuple[str, ...], int] = {}
     result = []
     for d in diagnostics:
-        key = ("subject", d.rule, *d.subject) if d.subject else ("file", d.rule, d.file, d.message)
+        key = ("subject", d.rule, d.identity) if d.subject else ("file", d.rule, d.file, d.message)
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:
             key = (*key, "\x01occurrence", str(seen[key]))

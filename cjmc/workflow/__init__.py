@@ -1,0 +1,1 @@
+"""The pull-request workflow: scaffolding, semantic diffs, baselines, pre-commit and a live preview server."""

@@ -1,0 +1,272 @@
+"""``cjmc serve``: build the site, serve it on localhost, rebuild and reload on change.
+
+No dependency beyond the standard library: a ``ThreadingHTTPServer`` serves
+the built folder, a thread polls the modification times of the map files,
+``cjmc.yaml`` and the template folder, and rebuilds when any changes. HTML
+responses get a small script that polls ``/__cjmc/version`` and reloads the
+page when a rebuild finished; the script is added while serving only, never
+written into the built files. When the maps are invalid (or the build fails)
+every page is replaced by one that lists the findings, and the server keeps
+running until the next good edit.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..diagnostics import Diagnostic, UsageError
+
+VERSION_PATH = "/__cjmc/version"
+RELOAD_SCRIPT = """<script>/* cjmc serve: live reload (not in built files) */
+(function(){var v=%d;function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.json()})
+.then(function(d){if(d.version!==v){location.reload()}else{setTimeout(poll,%d)}})
+.catch(function(){setTimeout(poll,2000)})}setTimeout(poll,%d)})();</script>
+"""
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass
+class BuildState:
+    version: int = 0
+    ok: bool = False
+    message: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    built_at: float = 0.0
+
+
+def watched_files(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, size) of every file whose change should trigger a rebuild."""
+    from ..config import CONFIG_NAME, DEFAULT_MAPS, Config, load_config, map_files
+
+    try:
+        config = load_config(root)
+    except UsageError:
+        config = Config(root=root, name=root.name, maps=DEFAULT_MAPS)
+    paths = set(map_files(config))
+    paths.add(root / CONFIG_NAME)
+    if config.site_templates:
+        templates = (root / config.site_templates)
+        if templates.is_dir():
+            paths.update(p for p in templates.rglob("*") if p.is_file())
+    stamps = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
+
+
+class LiveSite:
+    """The built site in a private temporary folder, and the state of its last build."""
+
+    def __init__(self, root: Path, *, log: Callable[[str], None] = lambda message: None):
+        self.root = Path(root).resolve()
+        self.folder = Path(tempfile.mkdtemp(prefix="cjmc-serve-"))
+        self.out = self.folder / "site"
+        self.state = BuildState()
+        self.lock = threading.Lock()
+        self.log = log
+        self.stamps: dict[str, tuple[int, int]] = {}
+
+    def rebuild(self) -> BuildState:
+        from ..site.builder import build_site
+
+        self.stamps = watched_files(self.root)
+        started = time.perf_counter()
+        ok, message, diagnostics = False, "", []
+        try:
+            result = build_site(self.root, self.out, force=True)
+            diagnostics = result.diagnostics
+            if result.written:
+                ok = True
+            else:
+                message = "the maps are invalid, so the site was not rebuilt"
+                diagnostics = [d for d in diagnostics if d.severity == "error"] or diagnostics
+        except UsageError as exc:
+            message, diagnostics = str(exc), list(exc.diagnostics)
+        except Exception as exc:  # keep serving; the page says what went wrong
+            message = f"the build failed: {type(exc).__name__}: {exc}"
+        with self.lock:
+            self.state = BuildState(self.state.version + 1, ok, message, diagnostics, time.time())
+            state = self.state
+        errors = sum(1 for d in diagnostics if d.severity == "error")
+        took = time.perf_counter() - started
+        self.log(f"rebuilt in {took:.1f}s" if ok else f"build failed ({errors} error(s)): {message}")
+        return state
+
+    def changed(self) -> bool:
+        return watched_files(self.root) != self.stamps
+
+    def watch(self, stop: threading.Event, interval: float) -> None:
+        """Poll until ``stop`` is set; rebuild once the files have changed and settled."""
+        while not stop.wait(interval):
+            try:
+                if not self.changed():
+                    continue
+                # Editors save in several writes: wait until two looks agree.
+                for _ in range(10):
+                    before = watched_files(self.root)
+                    if stop.wait(min(interval, 0.2)):
+                        return
+                    if watched_files(self.root) == before:
+                        break
+                self.rebuild()
+            except Exception as exc:  # never let the watcher die silently
+                self.log(f"watcher: {type(exc).__name__}: {exc}")
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def error_page(state: BuildState, root: Path) -> bytes:
+    rows = []
+    for d in state.diagnostics:
+        location = html.escape(f"{d.file or '<project>'}:{d.line}:{d.column}")
+        hint = f'<div class="hint">hint: {html.escape(d.hint)}</div>' if d.hint else ""
+        rows.append(f'<li class="{html.escape(d.severity)}"><code>{location}</code> '
+                    f'<b>{html.escape(d.severity)}</b> <code>{html.escape(d.rule)}</code>: '
+                    f"{html.escape(d.message)}{hint}</li>")
+    body = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>cjmc: the maps have errors</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}}
+h1{{color:#b00020;font-size:1.4rem}}li{{margin:.4rem 0}}li.error b{{color:#b00020}}li.warning b{{color:#8a5a00}}
+.hint{{color:#555;margin-left:1.5rem}}code{{background:#f4f4f4;padding:0 .2rem}}</style></head>
+<body><h1 id="cjmc-errors">The site could not be rebuilt</h1>
+<p>{html.escape(state.message or "the maps have errors")}. Fix them and save: this page reloads by itself.</p>
+<p>Project: <code>{html.escape(str(root))}</code></p>
+<ul>{''.join(rows) or '<li>no findings were reported</li>'}</ul>
+</body></html>
+"""
+    return body.encode("utf-8")
+
+
+def inject_reload(page: bytes, version: int, interval_ms: int = 700) -> bytes:
+    script = (RELOAD_SCRIPT % (version, VERSION_PATH, interval_ms, interval_ms)).encode("utf-8")
+    lower = page.lower()
+    at = lower.rfind(b"</body>")
+    if at < 0:
+        return page + script
+    return page[:at] + script + page[at:]
+
+
+class Handler(SimpleHTTPRequestHandler):
+    site: LiveSite  # set on the subclass made by make_server
+    quiet = True
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        with self.site.lock:
+            state = self.site.state
+        if path == VERSION_PATH:
+            self._send(200, "application/json", json.dumps({"version": state.version, "ok": state.ok}).encode())
+            return
+        if not state.ok:
+            if self._looks_like_page(path):
+                self._send(200, "text/html; charset=utf-8", inject_reload(error_page(state, self.site.root),
+                                                                          state.version))
+                return
+        file = Path(self.translate_path(path))
+        if file.is_dir():
+            if not path.endswith("/"):
+                super().do_GET()  # the standard redirect to the slash-ended URL
+                return
+            file = file / "index.html"
+        if file.suffix == ".html" and file.is_file():
+            try:
+                page = file.read_bytes()
+            except OSError:
+                self.send_error(404)
+                return
+            self._send(200, "text/html; charset=utf-8", inject_reload(page, state.version))
+            return
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def _looks_like_page(self, path: str) -> bool:
+        return path.endswith("/") or path.endswith(".html") or "." not in path.rsplit("/", 1)[-1]
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+def make_server(site: LiveSite, host: str, port: int, *, quiet: bool = True) -> ThreadingHTTPServer:
+    handler = type("CjmcHandler", (Handler,), {"site": site, "quiet": quiet})
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site.out)))
+    server.daemon_threads = True
+    return server
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, interval: float = 0.5,
+          say: Callable[[str], None] = print, quiet: bool = True, ready: Callable[[str], None] | None = None) -> None:
+    """Build, serve and watch until interrupted (KeyboardInterrupt or SystemExit)."""
+    site = LiveSite(root, log=say)
+    stop = threading.Event()
+    server = None
+    try:
+        site.rebuild()
+        try:
+            server = make_server(site, host, port, quiet=quiet)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        bound_host, bound_port = server.server_address[:2]
+        shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+        url = f"http://{shown_host}:{bound_port}/"
+        if host not in LOOPBACK:
+            say(f"warning: listening on {host}, reachable from other machines")
+        say(f"serving {site.root} at {url} (rebuilds on change; Ctrl+C to stop)")
+        if ready:
+            ready(url)
+        watcher = threading.Thread(target=site.watch, args=(stop, interval), name="cjmc-watch", daemon=True)
+        watcher.start()
+        server.serve_forever(poll_interval=0.25)
+    finally:
+        stop.set()
+        if server is not None:
+            server.server_close()
+        site.close()
+
+
+def install_sigterm() -> None:
+    """Make SIGTERM end ``serve`` like Ctrl+C does, so the temporary site is removed."""
+    import signal
+
+    def handler(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not interrupt the clean-up
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # not the main thread, or no such signal
+        pass
+
+
+def flush_print(message: str) -> None:
+    print(message, flush=True, file=sys.stderr)
+
+
+__all__: Sequence[str] = ("serve", "LiveSite", "make_server", "inject_reload", "error_page", "watched_files")
