@@ -180,27 +180,40 @@ class Journey:
     value_pos: Mapping[str, Position] = field(default_factory=dict)
     extensions: Mapping[str, object] = field(default_factory=dict)
 
+    # Derived lookups, computed once (the site asks for them thousands of times).
+    _steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
+    _step_by_id: Mapping[str, Step] = field(init=False, repr=False, compare=False)
+    _stage_by_id: Mapping[str, Stage] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        steps = tuple(step for stage in self.stages for step in stage.steps)
+        object.__setattr__(self, "_steps", steps)
+        by_id: dict[str, Step] = {}
+        for step in steps:
+            by_id.setdefault(step.id, step)
+        object.__setattr__(self, "_step_by_id", by_id)
+        stages: dict[str, Stage] = {}
+        for stage in self.stages:
+            stages.setdefault(stage.id, stage)
+        object.__setattr__(self, "_stage_by_id", stages)
+
     @property
     def steps(self) -> tuple[Step, ...]:
-        return tuple(step for stage in self.stages for step in stage.steps)
+        return self._steps
 
     def step(self, step_id: str) -> Step | None:
-        for stage in self.stages:
-            for step in stage.steps:
-                if step.id == step_id:
-                    return step
-        return None
+        return self._step_by_id.get(step_id)
 
     def stage(self, stage_id: str) -> Stage | None:
-        return next((s for s in self.stages if s.id == stage_id), None)
+        return self._stage_by_id.get(stage_id)
 
     @property
     def pain_points(self) -> tuple[tuple[Step, PainPoint], ...]:
-        return tuple((step, pp) for step in self.steps for pp in step.pain_points)
+        return tuple((step, pp) for step in self._steps for pp in step.pain_points)
 
     @property
     def opportunities(self) -> tuple[tuple[Step, Opportunity], ...]:
-        return tuple((step, op) for step in self.steps for op in step.opportunities)
+        return tuple((step, op) for step in self._steps for op in step.opportunities)
 
 
 @dataclass(frozen=True, slots=True)

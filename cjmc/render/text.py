@@ -29,6 +29,8 @@ _SPACES = re.compile(r"[\t\n\r\x85\u2028\u2029]+")
 def clean(text: object) -> str:
     """``text`` as one line of XML-safe characters (controls dropped, line breaks → spaces)."""
     value = _SPACES.sub(" ", str(text))
+    if value.isprintable():  # no control, surrogate or noncharacter: nothing to drop
+        return value.strip()
     value = _INVALID_XML.sub("", value)
     # C1 controls (U+0080..U+009F) are legal XML but meaningless in a label.
     return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()

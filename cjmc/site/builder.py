@@ -77,13 +77,26 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         return result
     project = compilation.project
 
-    diagrams = render_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say)
-    result.diagrams = len(diagrams)
-    files = render_site(project, config, diagnostics, diagrams, say)
-    result.pages = sum(1 for name in files if name.endswith(".html"))
-    result.files = len(files)
-    say(f"writing {len(files)} files to {out}")
-    publish(out, files)
+    from .output import Staging
+
+    layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say)
+    result.diagrams = len(layout.diagrams)
+    with Staging(out) as staging:
+        pages_with_diagrams: list[str] = []
+
+        def write(path: str, data: bytes) -> None:
+            if PLACEHOLDER_MARK in data:
+                pages_with_diagrams.append(path)
+            staging.write(path, data)
+
+        written = render_site(project, config, diagnostics, layout.diagrams, say, write)
+        say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
+        layout.finish()  # raises UsageError when a diagram cannot be laid out
+        for path in pages_with_diagrams:
+            staging.write(path, layout.fill(staging.read(path)))
+        result.pages = sum(1 for name in written if name.endswith(".html"))
+        result.files = len(written)
+        say(f"publishing {len(written)} files to {out}")
     result.written = True
     result.seconds = time.perf_counter() - started
     return result
@@ -136,35 +149,80 @@ def _inline_svg(svg: str, label: str, prefix: str) -> Markup:
     return Markup("<svg" + extra + svg[4:])
 
 
-def render_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress) -> dict[str, Diagram]:
-    """Flow diagrams, emotion curves and the portfolio map, as inline SVG keyed by name."""
-    try:
-        from ..render import api
-    except ImportError:  # the diagram renderer is not part of this checkout (yet)
-        say("diagrams: cjmc.render.api not available, building without diagrams")
-        return {}
+PLACEHOLDER_MARK = b"<!--cjmc-diagram:"
+_MARKER = re.compile(rb"<!--cjmc-diagram:([a-z0-9_.-]+)-->")
+
+
+def _placeholder(name: str) -> Markup:
+    return Markup(f"<!--cjmc-diagram:{name}-->")
+
+
+class DiagramLayout:
+    """Graphviz laying out diagrams in a background thread while pages render.
+
+    Pages are rendered with a placeholder comment where a Graphviz diagram
+    goes; :meth:`fill` swaps in the inline SVG once :meth:`finish` has joined
+    the thread. The thread mostly waits on Graphviz processes, so the page
+    work in the main thread runs alongside it.
+    """
+
+    def __init__(self, diagrams: dict[str, Diagram], pending: dict[str, str], labels: dict[str, str],
+                 engine: str, cache_dir: Path):
+        import threading
+
+        self.diagrams = diagrams
+        self.pending = pending
+        self.labels = labels
+        self._svgs: dict[str, bytes] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(engine, cache_dir), daemon=True)
+        self._thread.start()
+
+    def _run(self, engine: str, cache_dir: Path) -> None:
+        try:
+            from ..render import api
+
+            svgs = api.render_svgs(self.pending, engine=engine, cache_dir=cache_dir / "svg")
+            self._svgs = {name: str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode()
+                          for name, svg in svgs.items()}
+        except BaseException as exc:  # handed to the main thread by finish()
+            self._error = exc
+
+    def finish(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            from ..render.api import RenderError
+
+            if isinstance(self._error, RenderError):
+                raise UsageError(f"cannot render the diagrams: {self._error}") from None
+            raise self._error
+
+    def fill(self, page: bytes) -> bytes:
+        return _MARKER.sub(lambda m: self._svgs[m.group(1).decode()], page)
+
+
+def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress) -> DiagramLayout:
+    """Emotion curves now (pure Python); flow diagrams and the portfolio map laid out in the background."""
+    from ..render import api
+
     dots: dict[str, str] = {}
     labels: dict[str, str] = {}
-    curves: dict[str, Diagram] = {}
+    diagrams: dict[str, Diagram] = {}
     for journey in project.journeys.values():
         href = (lambda step: f"#step-{step.id}")
-        dots[f"flow-{journey.id}"] = api.journey_flow_dot(project, journey, step_href=href)
-        labels[f"flow-{journey.id}"] = f"Flow of the journey “{journey.title}”: steps, branches and exits"
+        name = f"flow-{journey.id}"
+        dots[name] = api.journey_flow_dot(project, journey, step_href=href)
+        labels[name] = f"Flow of the journey “{journey.title}”: steps, branches and exits"
+        diagrams[name] = Diagram(_placeholder(name), labels[name])
         label = f"Emotion curve of the journey “{journey.title}”"
-        curves[f"emotion-{journey.id}"] = Diagram(_inline_svg(api.emotion_curve_svg(project, journey, step_href=href),
-                                                              label, "emotion-svg-"), label)
+        diagrams[f"emotion-{journey.id}"] = Diagram(
+            _inline_svg(api.emotion_curve_svg(project, journey, step_href=href), label, "emotion-svg-"), label)
     dots["portfolio"] = api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
                                           persona_href=lambda p: persona_path(p.id))
     labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"
-    say(f"laying out {len(dots)} diagrams with Graphviz ({engine}), {len(curves)} emotion curves in Python")
-    try:
-        svgs = api.render_svgs(dots, engine=engine, cache_dir=cache_dir / "svg")
-    except api.RenderError as exc:
-        raise UsageError(f"cannot render the diagrams: {exc}") from None
-    diagrams = {name: Diagram(_inline_svg(svgs[name], labels[name], f"{name.split('-')[0]}-svg-"), labels[name])
-                for name in sorted(svgs)}
-    diagrams.update(curves)
-    return dict(sorted(diagrams.items()))
+    diagrams["portfolio"] = Diagram(_placeholder("portfolio"), labels["portfolio"])
+    say(f"laying out {len(dots)} diagrams with Graphviz ({engine}) in the background")
+    return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir)
 
 
 # ---------------------------------------------------------------- pages
@@ -240,8 +298,13 @@ def palette_css() -> str:
 
 
 def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
-                say: Progress) -> dict[str, bytes]:
-    """Every file of the site (path → bytes), built in memory."""
+                say: Progress, write: Callable[[str, bytes], None]) -> list[str]:
+    """Render every file of the site and hand each to ``write`` (site path, bytes); returns the paths.
+
+    Page contexts are all built first (a template error or a bad model stops
+    the build before any page exists); pages are then written one by one, so
+    memory holds one rendered page at a time, not the whole site.
+    """
     from .search import search_index_js
 
     site = SiteInfo(config.title, project.name, __version__, NAV, config.site_base_url)
@@ -251,9 +314,14 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     files = _static_files(config)
     files["search-index.js"] = search_index_js(project).encode("utf-8")
     files["static/palette.css"] = palette_css().encode("utf-8")
+    written = []
+    for path in sorted(files):
+        write(path, files[path])
+        written.append(path)
     for page in pages:
         template = env.get_template(page.template)
         variables = {f.name: getattr(page.context, f.name) for f in fields(page.context)}
         html = template.render(site=site, page=page, root=page.root, **variables)
-        files[page.path] = html.encode("utf-8")
-    return dict(sorted(files.items()))
+        write(page.path, html.encode("utf-8"))
+        written.append(page.path)
+    return sorted(written)

@@ -9,7 +9,7 @@ works from a sub-path and from ``file://``.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -382,6 +382,31 @@ class _Index:
 
     project: Project
     findings_by_page: dict[str, list[FindingView]] = field(default_factory=lambda: defaultdict(list))
+    # (journey id, pain point id) -> opportunities addressing it
+    addressed_by: dict[tuple[str, str], list[Opportunity]] = field(default_factory=lambda: defaultdict(list))
+    # journey id -> {pain point id: pain point}
+    pains_by_journey: dict[str, dict[str, PainPoint]] = field(default_factory=dict)
+    # "touchpoint:x" / "channel:x" / "team:x" -> [(journey, step)] in model order
+    steps_by_owner: dict[str, list[tuple[Journey, Step]]] = field(default_factory=lambda: defaultdict(list))
+    reference_counts: Counter = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        project = self.project
+        for journey in project.journeys.values():
+            self.pains_by_journey[journey.id] = {pp.id: pp for _, pp in journey.pain_points}
+            for step in journey.steps:
+                for op in step.opportunities:
+                    for pain in op.addresses:
+                        self.addressed_by[(journey.id, pain)].append(op)
+                if step.touchpoint:
+                    self.steps_by_owner[f"touchpoint:{step.touchpoint}"].append((journey, step))
+                    tp = project.touchpoints.get(step.touchpoint)
+                    if tp is not None and tp.owner:
+                        self.steps_by_owner[f"team:{tp.owner}"].append((journey, step))
+                channel = project.step_channel(step)
+                if channel:
+                    self.steps_by_owner[f"channel:{channel}"].append((journey, step))
+        self.reference_counts = Counter((r.kind, r.target) for r in project.references)
 
     def metric_row(self, use: MetricUse) -> MetricRow:
         metric = self.project.metrics.get(use.metric)
@@ -418,13 +443,13 @@ class _Index:
 
 
 def _pain_view(index: _Index, journey: Journey, step: Step, pp: PainPoint) -> PainPointView:
-    addressed = tuple(op for _, op in journey.opportunities if pp.id in op.addresses)
+    addressed = tuple(index.addressed_by.get((journey.id, pp.id), ()))
     return PainPointView(pp, journey, step, journey.stage(step.stage), addressed, index.evidence_links(pp.evidence),
                          f"{journey_path(journey.id)}#pp-{pp.id}")
 
 
 def _opportunity_view(index: _Index, journey: Journey, step: Step, op: Opportunity) -> OpportunityView:
-    pains = {pp.id: pp for _, pp in journey.pain_points}
+    pains = index.pains_by_journey[journey.id]
     return OpportunityView(op, journey, step, index.team_link(op.owner),
                            tuple(pains[i] for i in op.addresses if i in pains),
                            f"{journey_path(journey.id)}#opp-{op.id}")
@@ -532,18 +557,16 @@ def _journey_context(index: _Index, journey: Journey, summary: JourneySummary,
     )
 
 
-def _usage(index: _Index, match) -> tuple[tuple[UsageRow, ...], tuple[PainPointView, ...], tuple[Link, ...]]:
+def _usage(index: _Index, owner: str) -> tuple[tuple[UsageRow, ...], tuple[PainPointView, ...], tuple[Link, ...]]:
+    """Steps that use a touchpoint, channel or team (``owner`` like "touchpoint:x"), their pain points, journeys."""
     rows, pains, journeys = [], [], {}
-    for journey in index.project.journeys.values():
-        for step in journey.steps:
-            if not match(step):
-                continue
-            views = tuple(_pain_view(index, journey, step, pp) for pp in step.pain_points)
-            rows.append(UsageRow(Link(journey.title, journey_path(journey.id)),
-                                 Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
-                                 journey.stage(step.stage).name, step.emotion, views))
-            pains.extend(views)
-            journeys[journey.id] = Link(journey.title, journey_path(journey.id))
+    for journey, step in index.steps_by_owner.get(owner, ()):
+        views = tuple(_pain_view(index, journey, step, pp) for pp in step.pain_points)
+        rows.append(UsageRow(Link(journey.title, journey_path(journey.id)),
+                             Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
+                             journey.stage(step.stage).name, step.emotion, views))
+        pains.extend(views)
+        journeys[journey.id] = Link(journey.title, journey_path(journey.id))
     return tuple(rows), _sorted_pains(pains), tuple(journeys.values())
 
 
@@ -622,7 +645,7 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
 
     # Touchpoints, channels, teams
     for tp in project.touchpoints.values():
-        usage, pains, journeys = _usage(index, lambda s, t=tp.id: s.touchpoint == t)
+        usage, pains, journeys = _usage(index, f"touchpoint:{tp.id}")
         channel = project.channels.get(tp.channel)
         facts: list[tuple[str, Link | str]] = [
             ("Channel", Link(channel.name if channel else tp.channel, channel_path(tp.channel)))]
@@ -633,7 +656,7 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
             tp.url if tp.url and link_allowed(tp.url) else None, (), journeys, usage, pains, (),
             tuple(index.findings_by_page.get(touchpoint_path(tp.id), ())))))
     for channel in project.channels.values():
-        usage, pains, journeys = _usage(index, lambda s, c=channel.id: project.step_channel(s) == c)
+        usage, pains, journeys = _usage(index, f"channel:{channel.id}")
         tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values()
                     if t.channel == channel.id)
         pages.append(Page(channel_path(channel.id), "catalog_item.html", channel.name, "catalog",
@@ -643,8 +666,7 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
                                              tuple(index.findings_by_page.get(channel_path(channel.id), ())))))
     for team in project.teams.values():
         tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values() if t.owner == team.id)
-        usage, pains, _ = _usage(index, lambda s, t=team.id: bool(
-            s.touchpoint and project.touchpoints.get(s.touchpoint) and project.touchpoints[s.touchpoint].owner == t))
+        usage, pains, _ = _usage(index, f"team:{team.id}")
         owned = tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values() if j.owner == team.id)
         ops = tuple(_opportunity_view(index, j, s, op) for j in project.journeys.values()
                     for s, op in j.opportunities if op.owner == team.id and op.status != "done")
@@ -654,7 +676,7 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
 
     # Catalog index
     def used(kind: str, ident: str) -> int:
-        return sum(1 for r in project.references if r.kind == kind and r.target == ident)
+        return index.reference_counts[(kind, ident)]
 
     pages.append(Page("catalog.html", "catalog.html", "Personas & catalog", "catalog", CatalogContext(
         personas=tuple(EntityRow(Link(p.name, persona_path(p.id)), p.summary or "",

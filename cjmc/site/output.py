@@ -68,36 +68,65 @@ def _remove_stale(out: Path) -> None:
             shutil.rmtree(candidate)
 
 
+class Staging:
+    """The new site, written file by file into a temporary sibling of ``out`` and swapped in on success.
+
+    Used as a context manager: leaving the block normally publishes the site;
+    an exception (or a kill) leaves ``out`` exactly as it was and the partial
+    folder is removed (now, or by the next build when the process was killed).
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.tmp = _sibling(self.out, _TMP)
+
+    def __enter__(self) -> "Staging":
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(self.out)
+        self.tmp.mkdir()
+        _write_file(self.tmp / MARKER, MARKER_TEXT.encode())
+        return self
+
+    def _target(self, rel: str) -> Path:
+        target = (self.tmp / rel).resolve()
+        if not target.is_relative_to(self.tmp.resolve()):
+            raise ValueError(f"refusing to write outside the site: {rel}")
+        return target
+
+    def write(self, rel: str, data: bytes) -> None:
+        _write_file(self._target(rel), data)
+
+    def read(self, rel: str) -> bytes:
+        return self._target(rel).read_bytes()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        self._swap()
+
+    def _swap(self) -> None:
+        out, tmp = self.out, self.tmp
+        backup = None
+        if out.exists():
+            backup = _sibling(out, _OLD)
+            if not (out / MARKER).is_file():
+                # a --force replacement of a foreign folder: mark the backup as ours so a crash can clean it up
+                (out / MARKER).write_bytes(MARKER_TEXT.encode())
+            os.replace(out, backup)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            if backup is not None and not out.exists():
+                os.replace(backup, out)
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+
+
 def publish(out: Path, files: Mapping[str, bytes]) -> None:
     """Write ``files`` (site-relative POSIX path → bytes) and swap them in as ``out``."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
-    tmp = _sibling(out, _TMP)
-    tmp.mkdir()
-    try:
-        _write_file(tmp / MARKER, MARKER_TEXT.encode())
+    with Staging(out) as staging:
         for rel in sorted(files):
-            target = (tmp / rel).resolve()
-            if not target.is_relative_to(tmp.resolve()):
-                raise ValueError(f"refusing to write outside the site: {rel}")
-            _write_file(target, files[rel])
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    backup = None
-    if out.exists():
-        backup = _sibling(out, _OLD)
-        if not (out / MARKER).is_file():
-            # a --force replacement of a foreign folder: mark the backup as ours so a crash can clean it up
-            (out / MARKER).write_bytes(MARKER_TEXT.encode())
-        os.replace(out, backup)
-    try:
-        os.replace(tmp, out)
-    except BaseException:
-        if backup is not None and not out.exists():
-            os.replace(backup, out)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+            staging.write(rel, files[rel])

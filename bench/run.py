@@ -1,0 +1,187 @@
+"""Benchmark runner: cjmc against the floors this machine shows in the same run.
+
+    python bench/run.py                 # N = 100 and N = 1000
+    python bench/run.py --sizes 100 --runs 3
+
+For each N it generates the seeded corpus (bench/generate.py), then times, as
+separate processes, each with its median of ``--runs`` runs and its peak
+memory (the process's own maximum resident set size):
+
+- the floors: PyYAML's C loader reading every map file; Graphviz alone
+  rendering the same DOT files, one batch per core, all batches at once;
+- ``cjmc validate``, ``lint``, ``render --all``, ``build``, a ``build`` after
+  editing one journey, ``cjmc --help``; ``check-jsonschema`` when installed.
+
+Every figure is printed with its ratio to the floor it is judged against, so
+the table holds on a noisy machine. Nothing here is a unit test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from generate import generate  # noqa: E402
+
+LOAD_FLOOR = """
+import sys, yaml, pathlib
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
+    list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+"""
+
+DOT_FLOOR = """
+import os, subprocess, sys
+engine, folder = sys.argv[1], sys.argv[2]
+files = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".dot"))
+cores = os.cpu_count() or 1
+batches = [files[i::cores] for i in range(cores)]
+procs = [subprocess.Popen([engine, "-Tsvg", "-O", *batch]) for batch in batches if batch]
+sys.exit(max(p.wait() for p in procs) if procs else 0)
+"""
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mb: float
+
+
+def run_once(argv: list[str], cwd: Path | None = None) -> Measure:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{stderr}")
+    return Measure(elapsed, usage.ru_maxrss / 1024)
+
+
+def median_of(runs: int, argv: list[str], before=None, cwd: Path | None = None) -> Measure:
+    results = []
+    for _ in range(runs):
+        if before:
+            before()
+        results.append(run_once(argv, cwd))
+    return Measure(statistics.median(r.seconds for r in results), max(r.peak_mb for r in results))
+
+
+def cjmc(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cjmc", *args]
+
+
+def write_dot_files(project: Path, out: Path) -> None:
+    from cjmc.pipeline import compile_project
+    from cjmc.render import api
+
+    result = compile_project(project)
+    out.mkdir(parents=True, exist_ok=True)
+    for journey in result.project.journeys.values():
+        (out / f"{journey.id}.dot").write_text(api.journey_flow_dot(result.project, journey), encoding="utf-8")
+    (out / "portfolio.dot").write_text(api.portfolio_dot(result.project), encoding="utf-8")
+
+
+def engine_path() -> str:
+    from cjmc.render.engines import find_engine
+
+    return find_engine("auto").path
+
+
+def bench_size(n: int, runs: int, work: Path) -> list[tuple[str, Measure, str]]:
+    project = work / f"n{n}"
+    if project.exists():
+        shutil.rmtree(project)
+    generate(n, project, seed=1)
+    site = work / f"site{n}"
+    dots = work / f"dots{n}"
+    write_dot_files(project, dots)
+    engine = engine_path()
+
+    def clean_dots() -> None:
+        for svg in dots.glob("*.svg"):
+            svg.unlink()
+
+    rows: list[tuple[str, Measure, str]] = []
+    load = median_of(runs, [sys.executable, "-c", LOAD_FLOOR, str(project / "maps")])
+    dot = median_of(runs, [sys.executable, "-c", DOT_FLOOR, engine, str(dots)], before=clean_dots)
+    rows.append(("floor: PyYAML C loader, all files", load, "1.00 × load"))
+    rows.append((f"floor: {Path(engine).name} alone, one batch per core", dot, "1.00 × dot"))
+
+    def ratio(m: Measure, base: float, name: str) -> str:
+        return f"{m.seconds / base:.2f} × {name}"
+
+    validate = median_of(runs, cjmc("validate", str(project)))
+    rows.append(("cjmc validate", validate, ratio(validate, load.seconds, "load")))
+    lint = median_of(runs, cjmc("lint", str(project), "--fail-on", "never"))
+    rows.append(("cjmc lint", lint, ratio(lint, load.seconds, "load")))
+    if shutil.which("check-jsonschema"):
+        files = [str(p) for p in sorted((project / "maps" / "journeys").glob("*.yaml"))]
+        peer = median_of(1, ["check-jsonschema", "--schemafile", str(REPO / "schemas" / "journey.schema.json"),
+                             *files])
+        rows.append(("check-jsonschema (journeys only)", peer, f"cjmc lint is {peer.seconds / lint.seconds:.0f} × faster"))
+    render_dir = work / f"render{n}"
+
+    def clean_render() -> None:
+        shutil.rmtree(render_dir, ignore_errors=True)
+
+    render = median_of(runs, cjmc("render", "--all", "-p", str(project), "-o", str(render_dir)), before=clean_render)
+    rows.append(("cjmc render --all (cold cache)", render, ratio(render, dot.seconds, "dot")))
+
+    def clean_build() -> None:
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(project / ".cjmc-cache", ignore_errors=True)
+
+    build = median_of(runs, cjmc("build", str(project), "-o", str(site)), before=clean_build)
+    rows.append(("cjmc build (cold)", build, ratio(build, load.seconds + dot.seconds, "(load + dot)")))
+    run_once(cjmc("build", str(project), "-o", str(site)))  # warm the caches
+    journey_file = sorted((project / "maps" / "journeys").glob("*.yaml"))[0]
+    original = journey_file.read_text(encoding="utf-8")
+    counter = iter(range(1_000_000))
+
+    def edit_one() -> None:
+        journey_file.write_text(original.replace("title: ", f"title: Edited {next(counter)} ", 1), encoding="utf-8")
+
+    incremental = median_of(runs, cjmc("build", str(project), "-o", str(site)), before=edit_one)
+    journey_file.write_text(original, encoding="utf-8")
+    rows.append(("cjmc build after editing one journey", incremental,
+                 ratio(incremental, build.seconds, "cold build")))
+    help_run = median_of(max(runs, 5), cjmc("--help"))
+    rows.append(("cjmc --help", help_run, f"{help_run.seconds:.3f} s (target ≤ 0.15 s)"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="cjmc-bench-"))
+    print(f"cjmc benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]} · median of {args.runs} runs")
+    for n in args.sizes:
+        rows = bench_size(n, args.runs, work)
+        print(f"\nN = {n} journeys\n")
+        print("| what | median s | peak MB | ratio |")
+        print("|---|---:|---:|---|")
+        for name, measure, ratio in rows:
+            print(f"| {name} | {measure.seconds:.3f} | {measure.peak_mb:.0f} | {ratio} |")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
