@@ -70,7 +70,15 @@ def lint(ctx: click.Context, project, formats, outputs, fail_on, select, ignore,
 
         root = resolve_project(project)
         result = compile_project(root)
-        diagnostics = lint_compilation(result, select=_split(select), ignore=_split(ignore))
+        observations = None
+        if result.valid:
+            from ..observe.api import observations_for_build
+
+            observations, note = observations_for_build(result)
+            if note:
+                click.echo(f"cjmc: note: {note}", err=True)
+        diagnostics = lint_compilation(result, select=_split(select), ignore=_split(ignore),
+                                       observations=observations)
         if write_baseline:
             from ..baseline import save_baseline
 

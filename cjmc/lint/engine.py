@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Diagnostic
 from ..pipeline import Compilation
@@ -16,8 +16,14 @@ UNUSED_SUPPRESSION = "unused-suppression"
 
 
 def lint_compilation(result: Compilation, *, select: Iterable[str] = (), ignore: Iterable[str] = (),
-                     today: _dt.date | None = None) -> list[Diagnostic]:
-    """Validation diagnostics plus lint findings, sorted. Raises UsageError for bad settings."""
+                     today: _dt.date | None = None, observations: Mapping[str, Any] | None = None
+                     ) -> list[Diagnostic]:
+    """Validation diagnostics plus lint findings, sorted. Raises UsageError for bad settings.
+
+    ``observations`` (journey id -> ObservedJourney, from :mod:`cjmc.observe`)
+    feed the rules that compare a map with event data; without them those
+    rules report nothing.
+    """
     settings = resolve_settings(result.config, select, ignore)
     project = result.project
     diagnostics = list(result.diagnostics)
@@ -25,7 +31,7 @@ def lint_compilation(result: Compilation, *, select: Iterable[str] = (), ignore:
         return diagnostics
     suppressions = Suppressions.collect(project)
     has_errors = not result.valid
-    context = {"today": today or _dt.date.today()}
+    context = {"today": today or _dt.date.today(), "observations": observations}
     not_run: set[str] = set()
     for name, setting in settings.items():
         if setting.severity == "off" or setting.rule.check is None:

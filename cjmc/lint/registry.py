@@ -31,6 +31,10 @@ RULE_MODULES = (
     "step_without_emotion",
     "emotion_drop_without_pain_point",
     "unused_suppression",
+    # Compare the map with event data (cjmc observe); they need `events:` in cjmc.yaml.
+    "undeclared_transition",
+    "unobserved_step",
+    "high_drop_off",
 )
 
 DOC_SECTIONS = ("What it finds", "Why it matters", "Failing example", "Passing example", "Options")
@@ -46,6 +50,7 @@ class Rule:
     documentation: str
     check: Callable | None
     module: ModuleType
+    needs_events: bool = False
 
 
 @lru_cache(maxsize=None)
@@ -56,7 +61,8 @@ def all_rules() -> dict[str, Rule]:
         rules[module.NAME] = Rule(
             name=module.NAME, severity=module.SEVERITY, summary=module.SUMMARY,
             options=dict(getattr(module, "OPTIONS", {})), strict=getattr(module, "STRICT", None),
-            documentation=(module.__doc__ or "").strip(), check=getattr(module, "check", None), module=module)
+            documentation=(module.__doc__ or "").strip(), check=getattr(module, "check", None), module=module,
+            needs_events=getattr(module, "NEEDS_EVENTS", False))
     return rules
 
 

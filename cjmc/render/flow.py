@@ -12,6 +12,12 @@ Visual encoding (also drawn in the legend):
   ``constraint=false`` so it does not distort the ranks);
 * exits: ``✕ Dropped`` (red) / ``✓ Completed`` (blue) end nodes in the stage
   where they happen; unreachable steps dashed grey with ``unreachable``.
+
+Observed mode (``observed=`` an ObservedJourney from ``cjmc observe``): edge
+width follows how many customers took the transition (a Sankey-style flow),
+edges carry their counts, declared transitions nobody took are dotted grey,
+and transitions customers take that the map does not declare are added as
+dashed orange edges.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from .text import html_label_text, html_lines, tooltip_text, url_text
 StepHref = Callable[[Step], "str | None"]
 
 
-def journey_flow_dot(project: Project, journey: Journey, *, step_href: StepHref | None = None) -> str:
+def journey_flow_dot(project: Project, journey: Journey, *, step_href: StepHref | None = None,
+                     observed=None) -> str:
     flow = journey.flow
     index = {step.id: step.index for step in journey.steps}
     out = [f'digraph "journey__{journey.id}" {{']
@@ -59,13 +66,17 @@ def journey_flow_dot(project: Project, journey: Journey, *, step_href: StepHref 
             if kind:
                 out.append(node(f"exit__{step.id}", _exit_attrs(step, kind), indent="    "))
         out.append("  }")
-    out.extend(_legend())
+    out.extend(_legend(observed is not None))
     if flow.start:
         out.append(edge("start", f"step__{flow.start}", {"id": "edge-start", "tooltip": "Start"}))
+    volumes = _volumes(observed)
+    widest = max(volumes.values(), default=0)
     for step in journey.steps:
         for target in flow.successors.get(step.id, ()):
-            out.append(edge(f"step__{step.id}", f"step__{target}",
-                            _edge_attrs(journey, step, target, index, (step.id, target) in flow.default_edges)))
+            attrs = _edge_attrs(journey, step, target, index, (step.id, target) in flow.default_edges)
+            if observed is not None:
+                attrs.update(_observed_attrs(volumes.get((step.id, target), 0), widest, declared=True))
+            out.append(edge(f"step__{step.id}", f"step__{target}", attrs))
         kind = flow.exits.get(step.id)
         if kind:
             colour = P.DROPPED if kind == "dropped" else P.COMPLETED
@@ -73,8 +84,36 @@ def journey_flow_dot(project: Project, journey: Journey, *, step_href: StepHref 
                 "id": f"edge-{step.id}.exit", "color": colour, "penwidth": "1.4",
                 "style": "dashed" if kind == "dropped" else None, "tooltip": tooltip_text([f"{step.name} → {kind}"]),
             }))
+    if observed is not None:
+        known = {s.id for s in journey.steps}
+        for transition in observed.undeclared:
+            if transition.from_step in known and transition.to_step in known:
+                attrs = {"id": f"edge-{transition.from_step}.{transition.to_step}.observed", "constraint": "false",
+                         "tooltip": tooltip_text([f"{transition.from_step} → {transition.to_step}: "
+                                                  f"{transition.count} not in the map"])}
+                attrs.update(_observed_attrs(transition.count, widest, declared=False))
+                out.append(edge(f"step__{transition.from_step}", f"step__{transition.to_step}", attrs))
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _volumes(observed) -> dict[tuple[str, str], int]:
+    if observed is None:
+        return {}
+    return {(t.from_step, t.to_step): t.count for t in observed.transitions}
+
+
+def _observed_attrs(count: int, widest: int, *, declared: bool) -> dict[str, object]:
+    """Width 1..9 pt by share of the busiest transition; the count as the label."""
+    if count == 0:
+        return {"style": "dotted", "color": P.UNREACHABLE, "penwidth": "1", "label": "0",
+                "fontcolor": P.MUTED}
+    width = 1 + 8 * count / widest if widest else 1
+    attrs: dict[str, object] = {"penwidth": f"{width:.1f}", "label": str(count), "arrowsize": "0.6"}
+    if not declared:
+        attrs.update({"color": P.UNDECLARED, "fontcolor": P.UNDECLARED, "style": "dashed",
+                      "label": f"{count} not in map"})
+    return attrs
 
 
 def _title(project: Project, journey: Journey) -> str:
@@ -194,7 +233,7 @@ def _edge_attrs(journey: Journey, step: Step, target: str, index: dict[str, int]
     return attrs
 
 
-def _legend() -> list[str]:
+def _legend(observed: bool = False) -> list[str]:
     cell = '<td bgcolor="{bg}"><font point-size="9" color="{ink}">{text}</font></td>'
     emotions = "".join(cell.format(bg=P.EMOTION_STRONG[e], ink=P.EMOTION_INK[e],
                                    text=html_label_text(f"{P.EMOTION_SYMBOL[e]} {P.EMOTION_NUMBER[e]}"))
@@ -212,6 +251,10 @@ def _legend() -> list[str]:
         f'<tr><td align="left" colspan="6" bgcolor="{P.UNREACHABLE_FILL}"><font point-size="9" color="{P.MUTED}">'
         f'<i>⚠ unreachable</i> (dashed grey)</font></td></tr>',
     ]
+    if observed:
+        rows.append(f'<tr><td align="left" colspan="6"><font point-size="9">Observed: arrow width = customers · '
+                    f'<font color="{P.UNDECLARED}">⇢ not in the map (dashed orange)</font> · '
+                    f'<font color="{P.MUTED}">⋯ nobody (dotted)</font></font></td></tr>')
     table = f'<table border="0" cellborder="0" cellspacing="2" cellpadding="2">{"".join(rows)}</table>'
     return [
         '  subgraph "cluster_legend" {',

@@ -42,6 +42,7 @@ UNREACHABLE_FILL = "#eeeeee"
 ACCENT = "#5e3c99"        # moments of truth, explicit flow (purple: off the emotion scale)
 DROPPED = "#b2182b"
 COMPLETED = "#2166ac"
+UNDECLARED = "#e66101"    # observed paths the map does not declare (orange: off the other scales)
 FUTURE = "#1b7837"        # future-state journeys in the portfolio
 
 PALETTE: dict[str, object] = {
@@ -63,6 +64,7 @@ PALETTE: dict[str, object] = {
     "unreachable_fill": UNREACHABLE_FILL,
     "accent": ACCENT,
     "dropped": DROPPED,
+    "undeclared": UNDECLARED,
     "completed": COMPLETED,
     "future": FUTURE,
 }

@@ -32,6 +32,7 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: bool = False
     blocked: str = ""  # why the site was not written: "invalid" | "strict"
+    notes: list[str] = field(default_factory=list)  # things the user should know (e.g. event data skipped)
     pages: int = 0
     diagrams: int = 0
     files: int = 0
@@ -53,7 +54,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     """
     from ..lint.engine import lint_compilation
     from ..pipeline import compile_project
-    from .output import check_output_dir, publish
+    from .output import check_output_dir
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -69,7 +70,13 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         result.blocked = "invalid"
         result.seconds = time.perf_counter() - started
         return result
-    diagnostics = lint_compilation(compilation, today=today)
+    from ..observe.api import observations_for_build
+
+    observations, note = observations_for_build(compilation)
+    if note:
+        say(note)
+    result.notes = [note] if note else []
+    diagnostics = lint_compilation(compilation, today=today, observations=observations)
     result.diagnostics = diagnostics
     if strict and fails(diagnostics, fail_on):
         result.blocked = "strict"
@@ -79,7 +86,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
 
     from .output import Staging
 
-    layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say)
+    layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say, observations)
     result.diagrams = len(layout.diagrams)
     with Staging(out) as staging:
         pages_with_diagrams: list[str] = []
@@ -89,7 +96,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
                 pages_with_diagrams.append(path)
             staging.write(path, data)
 
-        written = render_site(project, config, diagnostics, layout.diagrams, say, write)
+        written = render_site(project, config, diagnostics, layout.diagrams, say, write, observations)
         say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
         layout.finish()  # raises UsageError when a diagram cannot be laid out
         for path in pages_with_diagrams:
@@ -201,7 +208,8 @@ class DiagramLayout:
         return _MARKER.sub(lambda m: self._svgs[m.group(1).decode()], page)
 
 
-def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress) -> DiagramLayout:
+def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress,
+                   observations: dict | None = None) -> DiagramLayout:
     """Emotion curves now (pure Python); flow diagrams and the portfolio map laid out in the background."""
     from ..render import api
 
@@ -211,7 +219,8 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress
     for journey in project.journeys.values():
         href = (lambda step: f"#step-{step.id}")
         name = f"flow-{journey.id}"
-        dots[name] = api.journey_flow_dot(project, journey, step_href=href)
+        dots[name] = api.journey_flow_dot(project, journey, step_href=href,
+                                          observed=(observations or {}).get(journey.id))
         labels[name] = f"Flow of the journey “{journey.title}”: steps, branches and exits"
         diagrams[name] = Diagram(_placeholder(name), labels[name])
         label = f"Emotion curve of the journey “{journey.title}”"
@@ -291,14 +300,14 @@ def palette_css() -> str:
                         ("severity", "sev-"), ("severity_ink", "sev-ink-")):
         for name, value in sorted(PALETTE[key].items(), key=lambda kv: kv[0]):
             lines.append(f"  --{prefix}{name}: {value};")
-    for key in ("accent", "dropped", "completed", "future", "unreachable"):
+    for key in ("accent", "dropped", "completed", "future", "unreachable", "undeclared"):
         lines.append(f"  --{key}: {PALETTE[key]};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
-                say: Progress, write: Callable[[str, bytes], None]) -> list[str]:
+                say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None) -> list[str]:
     """Render every file of the site and hand each to ``write`` (site path, bytes); returns the paths.
 
     Page contexts are all built first (a template error or a bad model stops
@@ -308,7 +317,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     from .search import search_index_js
 
     site = SiteInfo(config.title, project.name, __version__, NAV, config.site_base_url)
-    pages: list[Page] = build_pages(project, diagnostics, rule_sources(), diagrams, title=config.title)
+    pages: list[Page] = build_pages(project, diagnostics, rule_sources(), diagrams, title=config.title,
+                                    observations=observations)
     say(f"rendering {len(pages)} pages")
     env = make_environment(config)
     files = _static_files(config)

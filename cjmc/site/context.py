@@ -213,6 +213,76 @@ class JourneyContext:
     flow: Diagram | None
     emotion_curve: Diagram | None
     summary: JourneySummary
+    observed: ObservedView | None = None
+
+
+@dataclass(frozen=True)
+class ObservedStageRow:
+    stage: Stage
+    reached: int
+    dropped: int
+    width: int  # bar length in percent of the customers who entered
+
+
+@dataclass(frozen=True)
+class ObservedStepRow:
+    step: Step
+    stage_name: str
+    reached: int
+    last_seen: int
+    drop_percent: int
+    exit: str | None  # dropped | completed when the step ends the journey
+    high: bool  # drop-off above the high-drop-off rule's default share, at a step that is no exit
+
+
+@dataclass(frozen=True)
+class ObservedPath:
+    source: Link
+    target: Link
+    count: int
+    median_minutes: str
+
+
+@dataclass(frozen=True)
+class ObservedView:
+    """What customers actually did (``cjmc observe``), for the journey page."""
+
+    entered: int
+    completed: int
+    completed_percent: int
+    stages: tuple[ObservedStageRow, ...]
+    steps: tuple[ObservedStepRow, ...]
+    undeclared: tuple[ObservedPath, ...]
+    unobserved_steps: tuple[Link, ...]
+
+
+HIGH_DROP_SHARE = 0.3
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def _observed_view(journey: Journey, observed) -> ObservedView:
+    stages = tuple(ObservedStageRow(stage, observed.stage_reach.get(stage.id, 0), observed.stage_drop.get(stage.id, 0),
+                                    _percent(observed.stage_reach.get(stage.id, 0), observed.entered))
+                   for stage in journey.stages)
+    steps = []
+    for step in journey.steps:
+        reached, last = observed.step_reach.get(step.id, 0), observed.last_seen.get(step.id, 0)
+        exit_kind = journey.flow.exits.get(step.id)
+        steps.append(ObservedStepRow(step, journey.stage(step.stage).name, reached, last, _percent(last, reached),
+                                     exit_kind, exit_kind is None and reached > 0 and last / reached > HIGH_DROP_SHARE))
+    names = {s.id: s.name for s in journey.steps}
+
+    def link(step_id: str) -> Link:
+        return Link(names.get(step_id, step_id), f"#step-{step_id}")
+
+    undeclared = tuple(ObservedPath(link(t.from_step), link(t.to_step), t.count,
+                                    "–" if t.median_seconds is None else f"{t.median_seconds / 60:.1f}")
+                       for t in observed.undeclared)
+    return ObservedView(observed.entered, observed.completed, _percent(observed.completed, observed.entered), stages,
+                        tuple(steps), undeclared, tuple(link(s) for s in observed.unobserved_steps))
 
 
 @dataclass(frozen=True)
@@ -507,7 +577,7 @@ def _all_metric_uses(journey: Journey) -> Iterable[MetricUse]:
 
 
 def _journey_context(index: _Index, journey: Journey, summary: JourneySummary,
-                     diagrams: Mapping[str, Diagram]) -> JourneyContext:
+                     diagrams: Mapping[str, Diagram], observed=None) -> JourneyContext:
     project = index.project
     steps = journey.steps
     names = {s.id: s.name for s in steps}
@@ -554,6 +624,7 @@ def _journey_context(index: _Index, journey: Journey, summary: JourneySummary,
         flow=diagrams.get(f"flow-{journey.id}"),
         emotion_curve=diagrams.get(f"emotion-{journey.id}"),
         summary=summary,
+        observed=_observed_view(journey, observed) if observed is not None else None,
     )
 
 
@@ -581,7 +652,8 @@ def _finding_views(diagnostics: Iterable[Diagnostic]) -> list[FindingView]:
 
 
 def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable["RuleSource"],
-                diagrams: Mapping[str, Diagram], *, title: str) -> list[Page]:
+                diagrams: Mapping[str, Diagram], *, title: str,
+                observations: Mapping[str, object] | None = None) -> list[Page]:
     """Every page of the site, with its typed context, in a stable order."""
     index = _Index(project)
     findings = _finding_views(diagnostics)
@@ -630,7 +702,8 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
     # Journeys
     for journey in project.journeys.values():
         pages.append(Page(journey_path(journey.id), "journey.html", journey.title, "journey",
-                          _journey_context(index, journey, summaries[journey.id], diagrams)))
+                          _journey_context(index, journey, summaries[journey.id], diagrams,
+                                           (observations or {}).get(journey.id))))
 
     # Personas
     for persona in project.personas.values():

@@ -11,10 +11,13 @@ def load_version(root: Path, revision: str | None, *, lint: bool = True):
     """(project model, diagnostics) at ``revision``, or of the working tree when it is None."""
     if revision is None:
         from ..lint.engine import lint_compilation
+        from ..observe.api import observations_for_build
         from ..pipeline import compile_project
 
         result = compile_project(root)
-        diagnostics = lint_compilation(result) if lint else list(result.diagnostics)
+        if not lint:
+            return result.project, list(result.diagnostics)
+        diagnostics = lint_compilation(result, observations=observations_for_build(result)[0])
         return result.project, diagnostics
     from .gitrev import compile_revision
 

@@ -111,5 +111,10 @@ def compile_revision(root: Path, revision: str, *, lint: bool = True):
 
     with checkout(root, revision) as folder:
         result = compile_project(folder)
-        diagnostics = lint_compilation(result) if lint else list(result.diagnostics)
+        if not lint:
+            return result, list(result.diagnostics)
+        from ..observe.api import observations_for_build
+
+        observations, _ = observations_for_build(result, events_root=Path(root))
+        diagnostics = lint_compilation(result, observations=observations)
     return result, diagnostics

@@ -39,8 +39,9 @@ def check(files: Sequence[str], *, lint: bool, fail_on: str = "error") -> tuple[
         result = compile_project(root)
         if lint:
             from ..lint.engine import lint_compilation
+            from ..observe.api import observations_for_build
 
-            diagnostics = lint_compilation(result)
+            diagnostics = lint_compilation(result, observations=observations_for_build(result)[0])
         else:
             diagnostics = list(result.diagnostics)
         mine = [d for d in diagnostics if d.file in wanted or (d.file == CONFIG_NAME and CONFIG_NAME in wanted)]

@@ -22,7 +22,8 @@ def make(cls, **given):
     """A real (frozen) model object; fields not given get an empty value of their kind."""
     values = {}
     for f in dataclasses.fields(cls):
-        if f.name in given or f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+        if not f.init or f.name in given or f.default is not dataclasses.MISSING \
+                or f.default_factory is not dataclasses.MISSING:
             continue
         kind = str(f.type)
         values[f.name] = () if kind.startswith("tuple") else {} if kind.startswith("Mapping") else None

@@ -2,7 +2,9 @@
 
 A fixture file holds ``rule``, optional ``common`` files shared by its cases,
 and ``cases``: each with ``files`` (path -> YAML text), optional ``config``
-(the cjmc.yaml text), optional ``today`` (YYYY-MM-DD) and ``expect``: the
+(the cjmc.yaml text; with ``events: {sources: [...]}`` and an event log among
+the files, the rules that compare the map with event data get observations),
+optional ``today`` (YYYY-MM-DD) and ``expect``: the
 findings of that rule as ``{file, line, column}`` plus optional ``message``
 (a substring) and ``severity``. Only findings of the fixture's rule count;
 every case must otherwise be a valid project, so fixtures cannot rot.
@@ -42,7 +44,14 @@ def test_rule_case(tmp_path: Path, fixture: dict, case: dict) -> None:
     today = dt.date.fromisoformat(str(case.get("today", "2026-11-01")))
 
     result = compile_project(tmp_path)
-    diagnostics = lint_compilation(result, today=today)
+    observations = None
+    if "events:" in case.get("config", ""):
+        pytest.importorskip("duckdb", reason="event fixtures need duckdb (the test extra installs it)")
+        from cjmc.observe.api import observations_for_build
+
+        observations, note = observations_for_build(result)
+        assert observations is not None, note
+    diagnostics = lint_compilation(result, today=today, observations=observations)
 
     invalid = [d for d in diagnostics if d.severity == "error" and d.rule not in (rule,)
                and d.rule in ("yaml-syntax", "duplicate-key", "schema", "duplicate-id", "unresolved-reference",

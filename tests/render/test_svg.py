@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import struct
 import xml.etree.ElementTree as ET
 
@@ -12,7 +11,7 @@ from cjmc.render.api import RenderError, emotion_curve_svg, journey_flow_dot, po
 from cjmc.render.engines import render_many
 from cjmc.render.text import clean
 
-from .conftest import NASTY, needs_dot
+from .conftest import needs_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
 
