@@ -59,16 +59,33 @@ class Measure:
     peak_mb: float
 
 
+# A small process that starts the command and reports the command's own wait4
+# figures: measured from this large runner directly, a child's peak memory
+# would include the runner's (fork, and glibc's posix_spawn via CLONE_VM, both
+# count the parent's pages until exec).
+LAUNCHER = """
+import json, os, sys, time
+os.chdir(sys.argv[1])
+actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+start = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ, file_actions=actions)
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps([os.waitstatus_to_exitcode(status), time.perf_counter() - start, usage.ru_maxrss]))
+"""
+
+
 def run_once(argv: list[str], cwd: Path | None = None) -> Measure:
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{stderr}")
-    return Measure(elapsed, usage.ru_maxrss / 1024)
+    """Run ``argv``: its wall time and its own peak memory (Graphviz processes a build starts are not included)."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, str(cwd or Path.cwd()), *argv],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"launcher failed: {done.stderr}")
+    code, seconds, peak_kb = json.loads(done.stdout.strip().splitlines()[-1])
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({code}):\n{done.stderr}")
+    return Measure(seconds, peak_kb / 1024)
 
 
 def median_of(runs: int, argv: list[str], before=None, cwd: Path | None = None) -> Measure:

@@ -89,14 +89,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say, observations)
     result.diagrams = len(layout.diagrams)
     with Staging(out) as staging:
-        pages_with_diagrams: list[str] = []
-
-        def write(path: str, data: bytes) -> None:
-            if PLACEHOLDER_MARK in data:
-                pages_with_diagrams.append(path)
-            staging.write(path, data)
-
-        written = render_site(project, config, diagnostics, layout.diagrams, say, write, observations)
+        written, pages_with_diagrams = render_site(project, config, diagnostics, layout.diagrams, say,
+                                                   staging.write, observations, on_pages_started=layout.start)
         say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
         layout.finish()  # raises UsageError when a diagram cannot be laid out
         for path in pages_with_diagrams:
@@ -183,7 +177,11 @@ class DiagramLayout:
         self._svgs: dict[str, bytes] = {}
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(engine, cache_dir), daemon=True)
-        self._thread.start()
+
+    def start(self) -> None:
+        """Start laying out (after any fork: a forked child must not inherit a running thread)."""
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()
 
     def _run(self, engine: str, cache_dir: Path) -> None:
         try:
@@ -196,6 +194,7 @@ class DiagramLayout:
             self._error = exc
 
     def finish(self) -> None:
+        self.start()
         self._thread.join()
         if self._error is not None:
             from ..render.api import RenderError
@@ -306,13 +305,20 @@ def palette_css() -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
-                say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None) -> list[str]:
-    """Render every file of the site and hand each to ``write`` (site path, bytes); returns the paths.
+PARALLEL_PAGES = 200  # below this, forking a second renderer costs more than it saves
 
-    Page contexts are all built first (a template error or a bad model stops
-    the build before any page exists); pages are then written one by one, so
-    memory holds one rendered page at a time, not the whole site.
+
+def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
+                say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None, *,
+                on_pages_started: Callable[[], None] = lambda: None,
+                parallel_from: int | None = None) -> tuple[list[str], list[str]]:
+    """Render every file of the site and hand each to ``write`` (site path, bytes).
+
+    Returns (every path written, the pages holding a diagram placeholder).
+    Page contexts are all built first (a bad model stops the build before any
+    page exists); pages are then rendered and written one by one, so memory
+    holds one rendered page at a time. ``on_pages_started`` runs once page
+    rendering begins (the builder starts Graphviz there).
     """
     from .search import search_index_js
 
@@ -324,14 +330,74 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     files = _static_files(config)
     files["search-index.js"] = search_index_js(project).encode("utf-8")
     files["static/palette.css"] = palette_css().encode("utf-8")
-    written = []
     for path in sorted(files):
         write(path, files[path])
-        written.append(path)
-    for page in pages:
-        template = env.get_template(page.template)
+
+    def render(page: Page) -> bytes:
         variables = {f.name: getattr(page.context, f.name) for f in fields(page.context)}
-        html = template.render(site=site, page=page, root=page.root, **variables)
-        write(page.path, html.encode("utf-8"))
-        written.append(page.path)
-    return sorted(written)
+        return env.get_template(page.template).render(site=site, page=page, root=page.root, **variables).encode()
+
+    with_placeholders = render_pages(pages, render, write, on_pages_started, parallel_from)
+    return sorted([*files, *(page.path for page in pages)]), with_placeholders
+
+
+def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Callable[[str, bytes], None],
+                 on_started: Callable[[], None], parallel_from: int | None = None) -> list[str]:
+    """Render and write ``pages``; returns the paths that hold a diagram placeholder.
+
+    With many pages and ``os.fork`` available, a forked child renders every
+    other page while this process renders the rest: the contexts are shared
+    copy-on-write, and only the list of written paths comes back through a
+    pipe. ``on_started`` runs in this process after the fork, so threads it
+    starts are never inherited by the child.
+    """
+    import json
+    import os
+    import signal
+
+    def run(share: list[Page]) -> list[str]:
+        marked = []
+        for page in share:
+            data = render(page)
+            if PLACEHOLDER_MARK in data:
+                marked.append(page.path)
+            write(page.path, data)
+        return marked
+
+    if parallel_from is None:
+        parallel_from = PARALLEL_PAGES
+    if len(pages) < parallel_from or not hasattr(os, "fork"):
+        on_started()
+        return run(pages)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render its share, report, and leave without running any cleanup of the parent
+        os.close(read_end)
+        code = 0
+        try:
+            report = {"marked": run(pages[1::2])}
+        except BaseException as exc:  # reported to the parent, which raises it
+            report = {"error": str(exc), "type": type(exc).__name__, "errno": getattr(exc, "errno", None)}
+            code = 1
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(json.dumps(report).encode())
+        os._exit(code)
+    os.close(write_end)
+    try:
+        on_started()
+        marked = run(pages[0::2])
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
+        raise
+    with os.fdopen(read_end, "rb") as pipe:
+        reply = pipe.read()
+    os.waitpid(pid, 0)
+    report = json.loads(reply or b'{"error": "the page renderer process died", "type": "RuntimeError"}')
+    if "error" in report:
+        if report.get("type") in ("OSError", "PermissionError", "FileNotFoundError") or report.get("errno"):
+            raise OSError(report.get("errno") or 0, report["error"])
+        raise RuntimeError(f"rendering pages failed: {report['type']}: {report['error']}")
+    return sorted(marked + report["marked"])
+

@@ -174,3 +174,81 @@ def test_template_override(project, tmp_path):
     assert build(project, out).written
     assert "Custom footer Acme CX Atlas" in (out / "index.html").read_text()
     assert (out / "static" / "extra.css").is_file() and (out / "static" / "cjmc.css").is_file()
+
+
+def _fake_pages(count: int):
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(path=f"p/{i:04d}.html") for i in range(count)]
+
+
+def test_parallel_page_rendering_writes_every_page_once(tmp_path):
+    """The forked renderer and this process together write each page exactly once."""
+    from cjmc.site.builder import PLACEHOLDER_MARK, render_pages
+
+    pages = _fake_pages(41)
+    started = []
+
+    def render(page):
+        marker = PLACEHOLDER_MARK + b"x-->" if page.path.endswith("7.html") else b""
+        return f"<p>{page.path}</p>".encode() + marker
+
+    def write(path, data):
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as handle:  # "x": a second write of the same page fails
+            handle.write(data)
+
+    marked = render_pages(pages, render, write, lambda: started.append(os.getpid()), parallel_from=10)
+    assert started == [os.getpid()], "on_started runs once, in the parent"
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [f"{i:04d}.html" for i in range(41)]
+    assert all((tmp_path / page.path).read_bytes().startswith(f"<p>{page.path}".encode()) for page in pages)
+    assert marked == sorted(p.path for p in pages if p.path.endswith("7.html"))
+
+
+def test_a_failure_in_the_forked_renderer_is_raised_in_the_parent(tmp_path):
+    from cjmc.site.builder import render_pages
+
+    parent = os.getpid()
+
+    def render(page):
+        if os.getpid() != parent and page.path.endswith("0005.html"):
+            raise OSError(28, "No space left on device")
+        return b"ok"
+
+    with pytest.raises(OSError, match="No space left"):
+        render_pages(_fake_pages(20), render, lambda path, data: None, lambda: None, parallel_from=10)
+
+
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
+    from cjmc.site import builder
+
+    source = tmp_path / "n"
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    generate(12, source, seed=3)
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)
+    assert build(source, tmp_path / "serial").written
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 5)
+    assert build(source, tmp_path / "parallel").written
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+
+
+def test_the_parallel_path_is_taken_when_pages_are_many(project, tmp_path, monkeypatch):
+    """Guards the test above: with a low threshold the build really forks."""
+    from cjmc.site import builder
+
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 5)
+    out = tmp_path / "out"
+    assert build(project, out).written
+    assert forks == [1]
+    serial = tmp_path / "serial"
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)
+    assert build(project, serial).written
+    assert forks == [1] and tree(out) == tree(serial)
