@@ -21,7 +21,8 @@ from ..config import Config, load_config
 from ..diagnostics import Diagnostic, UsageError, fails
 from ..model import Project
 from ..resources import data_dir
-from .context import (NAV, Diagram, Page, RuleSource, SiteInfo, build_pages, journey_path, persona_path)
+from .context import build_pages
+from .views import NAV, Diagram, Page, RuleSource, SiteInfo, journey_path, persona_path
 
 Progress = Callable[[str], None]
 

@@ -1,4 +1,4 @@
-"""Typed page contexts: everything a template may read, built before any page is written.
+"""Page contexts built from the compiled model, before any page is written.
 
 One function per page kind turns the compiled model into a frozen dataclass;
 :func:`build_pages` assembles the whole list. Templates get the dataclass's
@@ -16,244 +16,51 @@ from typing import Iterable, Mapping
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic, SEVERITY_RANK
-from ..model import Journey, MetricUse, Opportunity, PainPoint, Persona, Project, Stage, Step
+from ..model import Journey, MetricUse, Opportunity, PainPoint, Project, Step
 from .markdown import link_allowed, render_inline, render_markdown
-
-SEVERITY_ORDER = ("critical", "high", "medium", "low")
-STATUS_ORDER = ("idea", "planned", "in-progress", "done")
-EMOTION_LABELS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
-FINDING_ORDER = ("error", "warning", "info")
-
-
-# ---------------------------------------------------------------- paths
-
-def journey_path(journey_id: str) -> str:
-    return f"journeys/{journey_id}.html"
-
-
-def persona_path(persona_id: str) -> str:
-    return f"personas/{persona_id}.html"
-
-
-def touchpoint_path(touchpoint_id: str) -> str:
-    return f"touchpoints/{touchpoint_id}.html"
-
-
-def channel_path(channel_id: str) -> str:
-    return f"channels/{channel_id}.html"
-
-
-def team_path(team_id: str) -> str:
-    return f"teams/{team_id}.html"
-
-
-def subject_path(subject: tuple[str, ...]) -> str | None:
-    """The page a finding belongs to, from the first part of its subject."""
-    if not subject or ":" not in subject[0]:
-        return None
-    kind, _, ident = subject[0].partition(":")
-    paths = {"journey": journey_path, "persona": persona_path, "touchpoint": touchpoint_path,
-             "channel": channel_path, "team": team_path}
-    if kind in paths:
-        return paths[kind](ident)
-    if kind in ("metric", "evidence"):
-        return f"catalog.html#{kind}-{ident}"
-    return None
-
-
-# ---------------------------------------------------------------- small views
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    href: str  # relative to the site root; templates prefix ``root``
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class MetricRow:
-    name: str
-    metric_id: str
-    unit: str
-    better: str
-    target: float | None
-    actual: float | None
-    off_target: bool
-
-    @property
-    def status(self) -> str:
-        if self.target is None or self.actual is None:
-            return "untracked"
-        return "off" if self.off_target else "on"
-
-
-@dataclass(frozen=True)
-class PainPointView:
-    pain_point: PainPoint
-    journey: Journey
-    step: Step
-    stage: Stage
-    addressed_by: tuple[Opportunity, ...]
-    evidence: tuple[Link, ...]
-    href: str
-
-
-@dataclass(frozen=True)
-class OpportunityView:
-    opportunity: Opportunity
-    journey: Journey
-    step: Step
-    owner: Link | None
-    addresses: tuple[PainPoint, ...]
-    href: str
-
-
-@dataclass(frozen=True)
-class FindingView:
-    diagnostic: Diagnostic
-    href: str | None  # the page the finding is about, when there is one
-
-
-@dataclass(frozen=True)
-class EmotionPoint:
-    value: int | None
-    label: str
-    # y of the curve at the left edge, the centre and the right edge of the
-    # step's column, 0 (top, +2) .. 100 (bottom, -2); None where there is no line.
-    left: float | None
-    centre: float | None
-    right: float | None
-
-
-@dataclass(frozen=True)
-class StepColumn:
-    step: Step
-    stage: Stage
-    first_in_stage: bool
-    touchpoint: Link | None
-    channel: Link | None
-    emotion: EmotionPoint
-    pain_points: tuple[PainPointView, ...]
-    opportunities: tuple[OpportunityView, ...]
-    metrics: tuple[MetricRow, ...]
-    evidence: tuple[Link, ...]
-    next_steps: tuple[Link, ...]
-    previous_steps: tuple[Link, ...]
-    exit: str | None
-    reachable: bool
-    description: Markup
-
-
-@dataclass(frozen=True)
-class StageView:
-    stage: Stage
-    span: int
-    description: Markup
-    kpis: tuple[MetricRow, ...]
-
-
-@dataclass(frozen=True)
-class Diagram:
-    svg: Markup
-    label: str
-
-
-@dataclass(frozen=True)
-class SeverityCount:
-    key: str
-    count: int
-
-
-@dataclass(frozen=True)
-class JourneySummary:
-    journey: Journey
-    href: str
-    personas: tuple[Link, ...]
-    steps: int
-    pain_points: tuple[SeverityCount, ...]
-    pain_point_total: int
-    moments_of_truth: int
-    kpis_off_target: int
-    findings: tuple[SeverityCount, ...]
-    average_emotion: float | None
-    emotions: tuple[int | None, ...]
-
-
-# ---------------------------------------------------------------- page contexts
-
-@dataclass(frozen=True)
-class HomeContext:
-    description: Markup
-    journeys: tuple[JourneySummary, ...]
-    by_persona: tuple[tuple[Link, tuple[JourneySummary, ...], tuple[JourneySummary, ...]], ...]
-    findings: tuple[SeverityCount, ...]
-    pain_points: tuple[SeverityCount, ...]
-    moments_of_truth: int
-    kpis_off_target: tuple[tuple[Link, MetricRow], ...]
-    kpi_total: int
-    opportunities: tuple[SeverityCount, ...]
-    portfolio: Diagram | None
-    counts: Mapping[str, int]
-
-
-@dataclass(frozen=True)
-class JourneyContext:
-    journey: Journey
-    description: Markup
-    personas: tuple[Link, ...]
-    owner: Link | None
-    preceded_by: tuple[Link, ...]
-    followed_by: tuple[Link, ...]
-    kpis: tuple[MetricRow, ...]
-    stages: tuple[StageView, ...]
-    columns: tuple[StepColumn, ...]
-    pain_points: tuple[PainPointView, ...]
-    opportunities: tuple[OpportunityView, ...]
-    findings: tuple[FindingView, ...]
-    flow: Diagram | None
-    emotion_curve: Diagram | None
-    summary: JourneySummary
-    observed: ObservedView | None = None
-
-
-@dataclass(frozen=True)
-class ObservedStageRow:
-    stage: Stage
-    reached: int
-    dropped: int
-    width: int  # bar length in percent of the customers who entered
-
-
-@dataclass(frozen=True)
-class ObservedStepRow:
-    step: Step
-    stage_name: str
-    reached: int
-    last_seen: int
-    drop_percent: int
-    exit: str | None  # dropped | completed when the step ends the journey
-    high: bool  # drop-off above the high-drop-off rule's default share, at a step that is no exit
-
-
-@dataclass(frozen=True)
-class ObservedPath:
-    source: Link
-    target: Link
-    count: int
-    median_minutes: str
-
-
-@dataclass(frozen=True)
-class ObservedView:
-    """What customers actually did (``cjmc observe``), for the journey page."""
-
-    entered: int
-    completed: int
-    completed_percent: int
-    stages: tuple[ObservedStageRow, ...]
-    steps: tuple[ObservedStepRow, ...]
-    undeclared: tuple[ObservedPath, ...]
-    unobserved_steps: tuple[Link, ...]
+from .views import (
+    BacklogContext,
+    BacklogRow,
+    CatalogContext,
+    CatalogItemContext,
+    Diagram,
+    EMOTION_LABELS,
+    EmotionPoint,
+    EntityRow,
+    FINDING_ORDER,
+    FindingView,
+    HomeContext,
+    JourneyContext,
+    JourneySummary,
+    Link,
+    LintContext,
+    MetricRow,
+    ObservedPath,
+    ObservedStageRow,
+    ObservedStepRow,
+    ObservedView,
+    OpportunityView,
+    Page,
+    PainPointView,
+    PersonaContext,
+    RuleDoc,
+    RuleGroup,
+    RuleSource,
+    RulesContext,
+    SEVERITY_ORDER,
+    STATUS_ORDER,
+    SearchContext,
+    SeverityCount,
+    StageView,
+    StepColumn,
+    UsageRow,
+    channel_path,
+    journey_path,
+    persona_path,
+    subject_path,
+    team_path,
+    touchpoint_path,
+)
 
 
 HIGH_DROP_SHARE = 0.3
@@ -283,165 +90,6 @@ def _observed_view(journey: Journey, observed) -> ObservedView:
                        for t in observed.undeclared)
     return ObservedView(observed.entered, observed.completed, _percent(observed.completed, observed.entered), stages,
                         tuple(steps), undeclared, tuple(link(s) for s in observed.unobserved_steps))
-
-
-@dataclass(frozen=True)
-class PersonaContext:
-    persona: Persona
-    description: Markup
-    channels: tuple[Link, ...]
-    journeys: tuple[JourneySummary, ...]
-    pain_points: tuple[PainPointView, ...]
-    findings: tuple[FindingView, ...]
-
-
-@dataclass(frozen=True)
-class UsageRow:
-    journey: Link
-    step: Link
-    stage: str
-    emotion: int | None
-    pain_points: tuple[PainPointView, ...]
-
-
-@dataclass(frozen=True)
-class CatalogItemContext:
-    kind: str  # touchpoint | channel | team
-    ident: str
-    name: str
-    description: Markup
-    facts: tuple[tuple[str, Link | str], ...]
-    external_url: str | None
-    touchpoints: tuple[Link, ...]
-    journeys: tuple[Link, ...]
-    usage: tuple[UsageRow, ...]
-    pain_points: tuple[PainPointView, ...]
-    opportunities: tuple[OpportunityView, ...]
-    findings: tuple[FindingView, ...]
-
-
-@dataclass(frozen=True)
-class EntityRow:
-    link: Link
-    detail: str
-    used: int
-
-
-@dataclass(frozen=True)
-class CatalogContext:
-    personas: tuple[EntityRow, ...]
-    touchpoints: tuple[EntityRow, ...]
-    channels: tuple[EntityRow, ...]
-    teams: tuple[EntityRow, ...]
-    metrics: tuple[tuple[object, Markup], ...]
-    evidence: tuple[tuple[object, Markup, str | None], ...]
-
-
-@dataclass(frozen=True)
-class BacklogRow:
-    kind: str  # pain-point | opportunity
-    ident: str
-    text: str
-    level: str  # severity or status
-    level_rank: int
-    owner: Link | None
-    journey: Link
-    step: Link
-    related: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class BacklogContext:
-    rows: tuple[BacklogRow, ...]
-    severities: tuple[str, ...]
-    statuses: tuple[str, ...]
-    owners: tuple[Link, ...]
-    journeys: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class RuleGroup:
-    rule: str
-    severity: str
-    findings: tuple[FindingView, ...]
-
-
-@dataclass(frozen=True)
-class LintContext:
-    counts: tuple[SeverityCount, ...]
-    groups: tuple[RuleGroup, ...]
-    total: int
-
-
-@dataclass(frozen=True)
-class RuleDoc:
-    name: str
-    severity: str
-    summary: Markup
-    documentation: Markup
-    options: Mapping[str, object]
-    findings: int
-    kind: str  # lint | validity
-
-
-@dataclass(frozen=True)
-class RuleSource:
-    """A rule as the reference page needs it (lint rules and validity problems alike)."""
-
-    name: str
-    severity: str
-    summary: str
-    documentation: str
-    options: Mapping[str, object]
-    kind: str  # lint | validity
-
-
-@dataclass(frozen=True)
-class RulesContext:
-    rules: tuple[RuleDoc, ...]
-
-
-@dataclass(frozen=True)
-class SearchContext:
-    pass
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    href: str
-    section: str
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    title: str
-    project_name: str
-    version: str
-    nav: tuple[NavItem, ...]
-    base_url: str | None
-
-
-@dataclass(frozen=True)
-class Page:
-    path: str  # output path, POSIX, relative to the site root
-    template: str
-    title: str
-    section: str
-    context: object  # one of the *Context dataclasses
-
-    @property
-    def root(self) -> str:
-        return "../" * self.path.count("/")
-
-
-NAV = (
-    NavItem("Portfolio", "index.html", "home"),
-    NavItem("Personas & catalog", "catalog.html", "catalog"),
-    NavItem("Backlog", "backlog.html", "backlog"),
-    NavItem("Findings", "lint.html", "lint"),
-    NavItem("Rules", "rules.html", "rules"),
-)
 
 
 # ---------------------------------------------------------------- the builder

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from ..model import Project
-from .context import journey_path, persona_path, touchpoint_path
+from .views import journey_path, persona_path, touchpoint_path
 
 
 def search_entries(project: Project) -> list[dict[str, str]]:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
-from ..baseline import finding_key
+from ..baseline import finding_key, subtract
 from ..diagnostics import Diagnostic
 from ..model import Journey, MetricUse, Project
 
@@ -277,15 +277,7 @@ def diff_findings(old: Iterable[Diagnostic], new: Iterable[Diagnostic]) -> tuple
 
 
 def _excess(diagnostics: Sequence[Diagnostic], other: Counter) -> list[FindingRef]:
-    remaining = Counter(other)
-    out = []
-    for diagnostic in diagnostics:
-        key = finding_key(diagnostic)
-        if remaining[key] > 0:
-            remaining[key] -= 1
-        else:
-            out.append(FindingRef.of(diagnostic))
-    return out
+    return [FindingRef.of(d) for d in subtract(diagnostics, other)]
 
 
 def diff_journey(old: Journey, new: Journey) -> JourneyDiff:
