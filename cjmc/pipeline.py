@@ -82,6 +82,7 @@ def compile_project(root: Path | str, config: Config | None = None) -> Compilati
         linker = Linker(config.name, str(root))
         linker.tolerate(doc for doc, _ in invalid)
         project = linker.link(valid, tuple(files), comments)
+        linker.check_invalid(doc for doc, _ in invalid)
         diagnostics.extend(linker.diagnostics)
     finally:
         if gc_was_enabled:

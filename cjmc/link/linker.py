@@ -27,6 +27,11 @@ def _tuple(value: Any) -> tuple:
     return tuple(value) if isinstance(value, list) else ()
 
 
+def _dicts(value: Any) -> list[LocDict]:
+    """The mappings in ``value`` when it is a list (for documents that failed the schema)."""
+    return [item for item in value if isinstance(item, LocDict)] if isinstance(value, LocList) else []
+
+
 def _extensions(data: LocDict) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k.startswith("x-")}
 
@@ -79,6 +84,52 @@ class Linker:
                     for item in data.get(section) or () if isinstance(data.get(section), list) else ():
                         if isinstance(item, dict) and isinstance(item.get("id"), str):
                             self.definitions.tolerated.setdefault(item_kind, set()).add(item["id"])
+
+    def check_invalid(self, documents: Iterable[Document]) -> None:
+        """Report unresolved references in documents that failed the schema, too.
+
+        They are not linked into the model, but an author fixing a file wants
+        every problem in one run, not the reference errors only after the
+        schema errors are gone. Only values of the right shape are checked.
+        """
+        for doc in documents:
+            data = doc.data
+            if not isinstance(data, LocDict):
+                continue
+            kind, file = data.get("kind"), doc.file
+            if kind == "persona":
+                self._refs(data, file, {"channels": "channel"}, ("persona", data.get("id")))
+            elif kind == "catalog":
+                for item in _dicts(data.get("touchpoints")):
+                    self._refs(item, file, {"channel": "channel", "owner": "team"}, ("touchpoint", item.get("id")))
+            elif kind == "journey":
+                self._refs(data, file, {"personas": "persona", "preceded_by": "journey", "followed_by": "journey",
+                                        "owner": "team"}, ("journey", data.get("id")))
+                uses = list(_dicts(data.get("kpis")))
+                for stage in _dicts(data.get("stages")):
+                    uses += _dicts(stage.get("kpis"))
+                    for step in _dicts(stage.get("steps")):
+                        source = ("journey", data.get("id"), "step", step.get("id"))
+                        self._refs(step, file, {"touchpoint": "touchpoint", "channel": "channel",
+                                                "evidence": "evidence"}, source)
+                        uses += _dicts(step.get("metrics"))
+                        for pp in _dicts(step.get("pain_points")):
+                            self._refs(pp, file, {"evidence": "evidence"}, source)
+                        for op in _dicts(step.get("opportunities")):
+                            self._refs(op, file, {"owner": "team"}, source)
+                for use in uses:
+                    self._refs(use, file, {"metric": "metric"}, ("journey", data.get("id")))
+
+    def _refs(self, data: LocDict, file: str, keys: dict[str, str], source: tuple) -> None:
+        subject = tuple(f"{a}:{b}" for a, b in zip(source[::2], source[1::2]) if isinstance(b, str))
+        for key, kind in keys.items():
+            value = data.get(key)
+            if isinstance(value, str):
+                self.ref(kind, value, self.pos(file, data, key), subject)
+            elif isinstance(value, LocList):
+                for index, item in enumerate(value):
+                    if isinstance(item, str):
+                        self.ref(kind, item, self.pos(file, value, index), subject)
 
     def define(self, kind: str, data: LocDict, file: str) -> None:
         table = self.definitions.by_kind[kind]

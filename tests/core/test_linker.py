@@ -119,3 +119,24 @@ stages:
 """, extra="---\nkind: catalog\ntouchpoints: [{id: broken, name: B, channel: web, colour: red}]\n")
     rules = [d.rule for d in compile_project(root).diagnostics]
     assert rules == ["schema"]
+
+
+def test_an_invalid_document_still_gets_its_reference_errors_in_the_same_run(tmp_path: Path) -> None:
+    root = project(tmp_path, """kind: journey
+id: buy
+title: Buy
+personas: [px]
+stages:
+  - id: s
+    name: S
+    steps:
+      - id: a
+        name: A
+        emotion: 9
+        touchpoint: sitee
+        metrics: [{metric: npss}]
+""")
+    found = [(d.rule, d.line, d.message) for d in compile_project(root).diagnostics]
+    assert [(rule, line) for rule, line, _ in found] == [
+        ("unresolved-reference", 4), ("schema", 11), ("unresolved-reference", 12), ("unresolved-reference", 13)]
+    assert "did you mean `site`?" in [d.hint for d in compile_project(root).diagnostics][2]
