@@ -58,6 +58,9 @@ def build(project, output, strict, fail_on, force, engine) -> None:
             click.echo(f"cjmc build: site not written: {reason} ({summary_line(result.diagnostics, 0).split(' in ')[0]})",
                        err=True)
             return 1
+        for note in result.notes:
+            if not interactive:  # on a terminal it was already shown as progress
+                click.echo(f"cjmc: note: {note}", err=True)
         counts = summary_line(result.diagnostics, 0).split(" in ")[0]
         click.echo(f"cjmc build: wrote {result.pages} pages and {result.diagrams} diagrams to {result.out} "
                    f"in {result.seconds:.1f}s ({counts}; see lint.html)", err=True)

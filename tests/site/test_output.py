@@ -252,3 +252,16 @@ def test_the_parallel_path_is_taken_when_pages_are_many(project, tmp_path, monke
     monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)
     assert build(project, serial).written
     assert forks == [1] and tree(out) == tree(serial)
+
+
+def test_missing_event_files_do_not_stop_the_build_and_are_explained(project, tmp_path):
+    from click.testing import CliRunner
+
+    from cjmc.cli import cli
+
+    shutil.rmtree(project / "events")
+    result = CliRunner().invoke(cli, ["build", str(project), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "no event file matches events.sources" in result.stderr
+    page = (tmp_path / "out" / "journeys" / "buy-first-bike.html").read_text()
+    assert 'id="observed"' not in page
