@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config, load_config, map_files, relative
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, sorted_unique
 from .model import Project
 
 
@@ -87,4 +87,4 @@ def compile_project(root: Path | str, config: Config | None = None) -> Compilati
     finally:
         if gc_was_enabled:
             gc.enable()
-    return Compilation(config, project, sorted(set(diagnostics)))
+    return Compilation(config, project, sorted_unique(diagnostics))

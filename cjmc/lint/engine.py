@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Iterable, Mapping
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, sorted_unique
 from ..pipeline import Compilation
 from .finding import Finding
 from .registry import all_rules
@@ -61,7 +61,7 @@ def lint_compilation(result: Compilation, *, select: Iterable[str] = (), ignore:
                 hint = "remove it: the problem it hid is gone"
             diagnostics.append(Diagnostic.at(item.pos, UNUSED_SUPPRESSION, message, severity=unused_setting.severity,
                                              hint=hint, subject=item.subject))
-    return sorted(set(diagnostics))
+    return sorted_unique(diagnostics)
 
 
 def _diagnostic(rule: str, severity: str, finding: Finding) -> Diagnostic:

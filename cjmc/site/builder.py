@@ -1,8 +1,11 @@
 """``cjmc build`` as a library call: compile, lint, render diagrams, render pages, publish.
 
-The whole site is built in memory (page contexts first, then every page's
-bytes) before anything is written; :mod:`.output` then swaps it in. Nothing
-here prints: progress goes to the optional ``progress`` callback.
+The model, the lint findings and the cross-page index are built first; then
+pages are rendered one at a time into a staging folder, which
+:mod:`.output` swaps in only when every page was written. Graphviz lays out
+diagrams in the background meanwhile, and large sites render in two
+processes. Nothing here prints: progress goes to the optional ``progress``
+callback.
 """
 
 from __future__ import annotations
@@ -335,7 +338,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
         write(path, files[path])
 
     def render(page: Page) -> bytes:
-        variables = {f.name: getattr(page.context, f.name) for f in fields(page.context)}
+        context = page.resolve_context()
+        variables = {f.name: getattr(context, f.name) for f in fields(context)}
         return env.get_template(page.template).render(site=site, page=page, root=page.root, **variables).encode()
 
     with_placeholders = render_pages(pages, render, write, on_pages_started, parallel_from)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Iterable, Mapping
 
 from markupsafe import Markup
@@ -302,7 +303,7 @@ def _finding_views(diagnostics: Iterable[Diagnostic]) -> list[FindingView]:
 def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable["RuleSource"],
                 diagrams: Mapping[str, Diagram], *, title: str,
                 observations: Mapping[str, object] | None = None) -> list[Page]:
-    """Every page of the site, with its typed context, in a stable order."""
+    """Every page of the site in a stable order; journey pages build their context when rendered."""
     index = _Index(project)
     findings = _finding_views(diagnostics)
     for view in findings:
@@ -349,9 +350,9 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
 
     # Journeys
     for journey in project.journeys.values():
-        pages.append(Page(journey_path(journey.id), "journey.html", journey.title, "journey",
-                          _journey_context(index, journey, summaries[journey.id], diagrams,
-                                           (observations or {}).get(journey.id))))
+        pages.append(Page(journey_path(journey.id), "journey.html", journey.title, "journey", None,
+                          make=partial(_journey_context, index, journey, summaries[journey.id], diagrams,
+                                       (observations or {}).get(journey.id))))
 
     # Personas
     for persona in project.personas.values():

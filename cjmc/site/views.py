@@ -9,7 +9,7 @@ from a sub-path and from ``file://``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 from markupsafe import Markup
 
@@ -396,7 +396,14 @@ class Page:
     template: str
     title: str
     section: str
-    context: object  # one of the *Context dataclasses
+    context: object  # one of the *Context dataclasses, or None when ``make`` builds it
+    # Builds the context when the page is rendered (journey pages: the bulk of a
+    # large site), so contexts are made in whichever process renders the page
+    # and freed with it instead of all held at once.
+    make: Callable[[], object] | None = None
+
+    def resolve_context(self) -> object:
+        return self.context if self.make is None else self.make()
 
     @property
     def root(self) -> str:

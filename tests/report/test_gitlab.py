@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 
 from cjmc.diagnostics import Diagnostic
 from cjmc.report import gitlab, sarif
@@ -47,7 +46,7 @@ def test_fingerprints_are_unique_line_independent_and_shared_with_sarif(context,
     prints = [i["fingerprint"] for i in issues]
     assert len(set(prints)) == len(prints)
     assert prints == sarif.fingerprints(sorted(diagnostics))
-    moved = [replace(d, line=d.line + 7) if d.file else d for d in diagnostics]
+    moved = [d._replace(line=d.line + 7) if d.file else d for d in diagnostics]
     assert [i["fingerprint"] for i in json.loads(gitlab.render(moved, context))] == prints
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
@@ -168,7 +167,7 @@ def fingerprint_map(log: dict) -> dict[str, str]:
 
 def test_fingerprints_do_not_depend_on_line_numbers(context, diagnostics):
     before = fingerprint_map(render(diagnostics, context))
-    moved = [replace(d, line=d.line + 40, column=d.column + 2) if d.file else d for d in diagnostics]
+    moved = [d._replace(line=d.line + 40, column=d.column + 2) if d.file else d for d in diagnostics]
     # and a new finding above the others must not shift anyone's identity
     moved.append(Diagnostic("maps/journeys/buy.yaml", 1, 1, "schema", "new problem", "error", "", ("other",)))
     after = fingerprint_map(render(moved, context))
@@ -178,10 +177,10 @@ def test_fingerprints_do_not_depend_on_line_numbers(context, diagnostics):
 
 def test_fingerprints_of_findings_without_subject_use_file_and_message(context):
     a = Diagnostic("maps/a.yaml", 3, 1, "yaml-syntax", "bad indentation", "error")
-    assert sarif.fingerprints([a]) == sarif.fingerprints([replace(a, line=90, column=4)])
-    assert sarif.fingerprints([a]) != sarif.fingerprints([replace(a, file="maps/b.yaml")])
-    assert sarif.fingerprints([a]) != sarif.fingerprints([replace(a, message="other")])
-    assert sarif.fingerprints([a]) != sarif.fingerprints([replace(a, rule="schema")])
+    assert sarif.fingerprints([a]) == sarif.fingerprints([a._replace(line=90, column=4)])
+    assert sarif.fingerprints([a]) != sarif.fingerprints([a._replace(file="maps/b.yaml")])
+    assert sarif.fingerprints([a]) != sarif.fingerprints([a._replace(message="other")])
+    assert sarif.fingerprints([a]) != sarif.fingerprints([a._replace(rule="schema")])
 
 
 def test_fingerprints_are_distinct_when_a_rule_reports_one_subject_twice():
@@ -190,5 +189,5 @@ def test_fingerprints_are_distinct_when_a_rule_reports_one_subject_twice():
     second = Diagnostic("maps/j.yaml", 9, 1, "stale-journey", "reviewed in the future", "warning", "", subject)
     prints = sarif.fingerprints([first, second])
     assert len(set(prints)) == 2
-    assert prints == sarif.fingerprints([replace(first, line=14), replace(second, line=19)])
+    assert prints == sarif.fingerprints([first._replace(line=14), second._replace(line=19)])
     assert all(re.fullmatch(r"[0-9a-f]{32}", p) for p in prints)
