@@ -85,6 +85,10 @@ def observe(compilation: Compilation, journey_id: str | None = None, *, events: 
 
     groups = _source_groups(compilation, events)
     require_duckdb()
+    if journey_id is not None:
+        # Map every journey's events, so another journey's events do not show up as
+        # "matched no step"; only the selected journey is reported.
+        rows, _ = build_mapping(list(project.journeys.values()))
     result = run(rows, groups, columns_of(compilation.config.events or {}), threads=threads,
                  memory_limit=memory_limit)
     root = compilation.config.root

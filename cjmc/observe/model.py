@@ -80,7 +80,7 @@ class ObservationReport:
     source: str  # "events" | "transitions"
     files: tuple[str, ...] = ()  # event files read, relative to the project root when inside it
     events: int | None = None  # rows read
-    matched_events: int | None = None  # rows whose event name maps to a step of an observed journey
+    matched_events: int | None = None  # rows whose event name maps to a step of a journey of the project
     unmatched_events: int | None = None  # rows whose event name maps to no step (ignored)
     unmatched_names: tuple[tuple[str, int], ...] = ()  # most frequent unmatched names with counts
     skipped_events: int | None = None  # rows ignored for an empty case id or event name

@@ -84,3 +84,15 @@ def test_without_event_files_lint_and_build_skip_with_a_note(project: Path) -> N
     (project / "events.csv").unlink()
     observations, note = observations_for_build(compile_project(project))
     assert observations is None and "no event file matches" in note
+
+
+def test_selecting_one_journey_does_not_count_another_journeys_events_as_unmatched(project: Path) -> None:
+    from cjmc.observe.api import observe
+
+    (project / "maps" / "k.yaml").write_text(JOURNEY.replace("id: buy", "id: sell"))
+    with (project / "events.csv").open("a") as log:
+        log.write("z1,2026-10-02T10:00:00Z,sell.a\nz1,2026-10-02T10:01:00Z,page_view\n")
+    report = observe(compile_project(project), "buy")
+    assert list(report.journeys) == ["buy"]
+    assert report.unmatched_events == 1 and report.unmatched_names == (("page_view", 1),)
+    assert report.journeys["buy"].entered == 7
