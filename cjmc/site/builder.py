@@ -189,11 +189,15 @@ class DiagramLayout:
 
     def _run(self, engine: str, cache_dir: Path) -> None:
         try:
-            from ..render import api
+            from ..render.cache import render_cached
+            from ..render.svgclean import clean_svg
 
-            svgs = api.render_svgs(self.pending, engine=engine, cache_dir=cache_dir / "svg")
-            self._svgs = {name: str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode()
-                          for name, svg in svgs.items()}
+            raw = render_cached(list(self.pending.items()), "svg", engine, cache_dir / "svg")
+            # One diagram at a time, dropping each input as it is converted: holding the
+            # raw, cleaned and inline copies of every SVG at once cost ~200 MB at N=1000.
+            for name in list(raw):
+                svg = clean_svg(raw.pop(name).decode("utf-8"))
+                self._svgs[name] = str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode()
         except BaseException as exc:  # handed to the main thread by finish()
             self._error = exc
 
