@@ -48,9 +48,11 @@ def emotion_curve_svg(project: Project, journey: Journey, *,
     y_of = {e: TOP + (2 - e) * ROW for e in P.EMOTIONS}
     x_of = {s.id: LEFT + COL * n + COL / 2 for n, s in enumerate(steps)}
     jid = journey.id
+    # With links to the steps it is navigation: role="img" would hide the links from assistive tech.
+    role = "group" if step_href else "img"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
            f'id="emotion-{jid}" class="cjmc-emotion" viewBox="0 0 {_f(width)} {_f(height)}" '
-           f'width="{_f(width)}" height="{_f(height)}" style="max-width:100%;height:auto" role="img" '
+           f'width="{_f(width)}" height="{_f(height)}" style="max-width:100%;height:auto" role="{role}" '
            f'aria-labelledby="emotion-{jid}-title emotion-{jid}-desc" '
            f'font-family="{P.FONT_FAMILY}" font-size="11" fill="{P.INK}">']
     out.append(f'<title id="emotion-{jid}-title">{xml_escape(journey.title)}: emotion curve</title>')

@@ -146,7 +146,8 @@ def _inline_svg(svg: str, label: str, prefix: str) -> Markup:
     head = svg[:head_end]
     extra = ""
     if "role=" not in head:
-        extra += ' role="img"'
+        # An SVG with links is navigation, not a picture: links inside role="img" are hidden from assistive tech.
+        extra += ' role="group"' if "<a " in svg else ' role="img"'
     if "aria-label" not in head:
         extra += f' aria-label="{escape(label)}"'
     if "focusable=" not in head:

@@ -453,7 +453,7 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
     per_rule = defaultdict(int)
     for d in diagnostics:
         per_rule[d.rule] += 1
-    docs = [RuleDoc(r.name, r.severity, render_inline(r.summary), render_markdown(_doc_body(r.documentation), heading_shift=2),
+    docs = [RuleDoc(r.name, r.severity, render_inline(r.summary), render_markdown(_doc_body(r.documentation), heading_shift=1),
                     r.options, per_rule[r.name], r.kind) for r in rules]
     pages.append(Page("rules.html", "rules.html", "Rules reference", "rules", RulesContext(tuple(docs))))
 

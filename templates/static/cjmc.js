@@ -62,7 +62,7 @@
     loadIndex(function (entries) {
       var hits = search(entries, query).slice(0, 12);
       box.textContent = "";
-      if (!query.trim()) { box.hidden = true; input.setAttribute("aria-expanded", "false"); return; }
+      if (!query.trim()) { box.hidden = true; return; }
       var list = document.createElement("ul");
       hits.forEach(function (e) { var li = resultItem(e, "li"); li.setAttribute("role", "option"); list.appendChild(li); });
       if (!hits.length) {
@@ -71,7 +71,6 @@
       }
       box.appendChild(list);
       box.hidden = false;
-      input.setAttribute("aria-expanded", "true");
     });
   }
 
@@ -81,7 +80,7 @@
     input.addEventListener("keydown", function (ev) {
       var links = box.querySelectorAll("a");
       if (ev.key === "ArrowDown" && links.length) { ev.preventDefault(); links[0].focus(); }
-      if (ev.key === "Escape") { box.hidden = true; input.setAttribute("aria-expanded", "false"); }
+      if (ev.key === "Escape") { box.hidden = true; }
     });
     box.addEventListener("keydown", function (ev) {
       var links = Array.prototype.slice.call(box.querySelectorAll("a"));

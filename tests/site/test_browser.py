@@ -88,7 +88,10 @@ def test_navigation_search_and_screenshots(browser, example_site: Path):
     page.wait_for_load_state("load")
     assert page.url.endswith("journeys/buy-first-bike.html")
     assert page.locator("table.jmap").is_visible()
-    assert page.locator("figure.diagram-flow svg[role=img]").count() == 1
+    # the flow links to the steps, so it is a named group (links inside role=img would be hidden)
+    flow = page.locator("figure.diagram-flow svg[role=group]")
+    assert flow.count() == 1 and "Flow of the journey" in flow.get_attribute("aria-label")
+    assert page.locator("figure.diagram-flow").get_attribute("tabindex") == "0"  # keyboard can scroll it
     page.screenshot(path=str(ARTIFACTS / "journey-buy-first-bike.png"), full_page=True)
 
     # search for a pain point by one word of its text and open the result
