@@ -3,12 +3,17 @@
 The key is sha256(engine name, engine version, format, DOT text): change any
 of them and the diagram is rendered again; otherwise the bytes are reused.
 Entries are written atomically, so an interrupted build never leaves a
-half-written diagram that a later build would trust.
+half-written diagram that a later build would trust. A hit refreshes the
+entry's modification time, and once a day entries unused for
+``MAX_AGE_DAYS`` are removed, so the folder of a long-lived project (or a
+``cjmc serve`` session) does not grow without bound.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +27,9 @@ def cache_key(engine: Engine, fmt: str, dot_text: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+MAX_AGE_DAYS = 30
 
 
 @dataclass
@@ -38,13 +46,51 @@ class DiagramCache:
         return self.folder / key[:2] / f"{key}.{fmt}"
 
     def get(self, key: str, fmt: str) -> bytes | None:
+        path = self._path(key, fmt)
         try:
-            return self._path(key, fmt).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        try:
+            os.utime(path)  # still in use: keep it past the next prune
+        except OSError:
+            pass
+        return data
 
     def put(self, key: str, fmt: str, data: bytes) -> None:
         atomic_write_bytes(self._path(key, fmt), data)
+
+    def prune(self, max_age_days: float = MAX_AGE_DAYS, *, now: float | None = None) -> int:
+        """Delete entries unused for ``max_age_days``; returns how many. Only cache files are touched."""
+        cutoff = (now if now is not None else time.time()) - max_age_days * 86400
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for shard in self.folder.iterdir():
+            if not (shard.is_dir() and len(shard.name) == 2 and not shard.is_symlink()):
+                continue
+            for entry in shard.iterdir():
+                stem = entry.name.split(".")[0]
+                if entry.is_file() and len(stem) == 64 and stem.startswith(shard.name):
+                    try:
+                        if entry.stat().st_mtime < cutoff:
+                            entry.unlink()
+                            removed += 1
+                    except OSError:
+                        pass
+        return removed
+
+    def prune_daily(self) -> None:
+        """:meth:`prune` at most once a day (a stamp file remembers when)."""
+        stamp = self.folder / ".last-prune"
+        try:
+            if stamp.is_file() and time.time() - stamp.stat().st_mtime < 86400:
+                return
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp.write_bytes(b"")
+        except OSError:
+            return
+        self.prune()
 
 
 def render_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = "auto",
@@ -76,4 +122,6 @@ def render_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = 
             cache.put(keys[name], fmt, data)
         results[name] = data
     stats.rendered += len(fresh)
+    if cache is not None:
+        cache.prune_daily()
     return {name: results[name] for name, _ in jobs}

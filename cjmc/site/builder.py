@@ -314,6 +314,22 @@ def palette_css() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _base_url(value: str | None) -> str | None:
+    """``site.base_url`` with a trailing slash (None when unset: links stay relative, no sitemap)."""
+    if not value:
+        return None
+    return value if value.endswith("/") else value + "/"
+
+
+def sitemap_xml(base_url: str, paths: list[str]) -> str:
+    """A sitemap for search engines (only written when ``site.base_url`` says where the site lives)."""
+    from xml.sax.saxutils import escape
+
+    urls = "".join(f"  <url><loc>{escape(base_url + path)}</loc></url>\n" for path in sorted(paths))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")
+
+
 PARALLEL_PAGES = 200  # below this, forking a second renderer costs more than it saves
 
 
@@ -331,7 +347,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     """
     from .search import search_index_js
 
-    site = SiteInfo(config.title, project.name, __version__, NAV, config.site_base_url)
+    base_url = _base_url(config.site_base_url)
+    site = SiteInfo(config.title, project.name, __version__, NAV, base_url)
     pages: list[Page] = build_pages(project, diagnostics, rule_sources(), diagrams, title=config.title,
                                     observations=observations)
     say(f"rendering {len(pages)} pages")
@@ -339,6 +356,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     files = _static_files(config)
     files["search-index.js"] = search_index_js(project).encode("utf-8")
     files["static/palette.css"] = palette_css().encode("utf-8")
+    if base_url:
+        files["sitemap.xml"] = sitemap_xml(base_url, [page.path for page in pages]).encode("utf-8")
     for path in sorted(files):
         write(path, files[path])
 

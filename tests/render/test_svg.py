@@ -113,3 +113,25 @@ def test_debian_dot_renders_the_same_text(examples, nasty):
     for step in journey.steps:
         assert titles[f"step-{step.id}"] == clean(step.name)
     ET.fromstring(render_svgs({"p": portfolio_dot(examples)}, engine="dot")["p"])
+
+
+def test_cache_prunes_entries_unused_for_a_month_and_keeps_used_ones(tmp_path):
+    import os
+    import time
+
+    from cjmc.render.cache import DiagramCache
+
+    cache = DiagramCache(tmp_path)
+    old, used = "ab" + "0" * 62, "cd" + "1" * 62
+    cache.put(old, "svg", b"<svg/>")
+    cache.put(used, "svg", b"<svg/>")
+    month_ago = time.time() - 40 * 86400
+    for key in (old, used):
+        os.utime(tmp_path / key[:2] / f"{key}.svg", (month_ago, month_ago))
+    foreign = tmp_path / "ab" / "notes.txt"
+    foreign.write_text("not ours")
+    os.utime(foreign, (month_ago, month_ago))
+    assert cache.get(used, "svg") == b"<svg/>"  # a hit refreshes the entry
+    assert cache.prune() == 1
+    assert cache.get(old, "svg") is None and cache.get(used, "svg") == b"<svg/>"
+    assert foreign.exists(), "only cache entries are ever deleted"

@@ -265,3 +265,23 @@ def test_missing_event_files_do_not_stop_the_build_and_are_explained(project, tm
     assert "no event file matches events.sources" in result.stderr
     page = (tmp_path / "out" / "journeys" / "buy-first-bike.html").read_text()
     assert 'id="observed"' not in page
+
+
+def test_base_url_adds_canonical_links_and_a_sitemap_and_nothing_without_it(project, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    plain = tmp_path / "plain"
+    assert build(project, plain).written
+    assert not (plain / "sitemap.xml").exists()
+    assert 'rel="canonical"' not in (plain / "index.html").read_text()
+
+    config = project / "cjmc.yaml"
+    config.write_text(config.read_text().replace("site:\n", "site:\n  base_url: https://cx.example.com/atlas\n"))
+    out = tmp_path / "out"
+    assert build(project, out).written
+    page = (out / "journeys" / "buy-first-bike.html").read_text()
+    assert '<link rel="canonical" href="https://cx.example.com/atlas/journeys/buy-first-bike.html">' in page
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [loc.text for loc in ET.parse(out / "sitemap.xml").getroot().iter(f"{namespace}loc")]
+    assert "https://cx.example.com/atlas/index.html" in locs
+    assert len(locs) == sum(1 for _ in out.rglob("*.html"))
