@@ -61,10 +61,6 @@ class Diagnostic(NamedTuple):
             return cls("", 0, 0, rule, message, severity, hint, subject)
         return cls(pos.file, pos.line, pos.column, rule, message, severity, hint, subject)
 
-    def with_severity(self, severity: str) -> "Diagnostic":
-        return Diagnostic(self.file, self.line, self.column, self.rule, self.message,
-                          severity, self.hint, self.subject)
-
     @property
     def identity(self) -> str:
         """The element's identity for matching findings across versions.

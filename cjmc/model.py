@@ -10,12 +10,10 @@ knows where it was written (``pos``) and where each of its values was written
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Mapping
 
 from .diagnostics import Position
 
-EMPTY: Mapping[str, Position] = MappingProxyType({})
 
 
 class PositionTable(Mapping[str, Position]):

@@ -52,4 +52,5 @@ def rules(rule: str | None, fmt: str) -> None:
 
 def _rule_json(rule) -> dict:
     return {"name": rule.name, "severity": rule.severity, "strict_severity": rule.strict or rule.severity,
-            "summary": rule.summary, "options": dict(rule.options), "documentation": rule.documentation}
+            "summary": rule.summary, "options": dict(rule.options), "needs_events": rule.needs_events,
+            "documentation": rule.documentation}

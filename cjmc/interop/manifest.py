@@ -30,7 +30,6 @@ from ..model import (Channel, Evidence, Flow, Journey, Metric, MetricUse, Opport
 from ..pipeline import Compilation
 
 MANIFEST_VERSION = 1
-SCHEMA_ID = "https://cjmc.dev/schemas/v1/manifest.schema.json"
 
 
 def build_manifest(result: Compilation, findings: Sequence[Diagnostic] | None = None, *,

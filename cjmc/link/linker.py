@@ -18,7 +18,6 @@ from ..model import (Channel, Evidence, Journey, Metric, MetricUse, MomentOfTrut
 from ..validate.messages import close_match
 from .flow import build_flow
 
-CATALOG_SECTIONS = ("channels", "teams", "touchpoints", "metrics", "evidence")
 SECTION_KIND = {"channels": "channel", "teams": "team", "touchpoints": "touchpoint",
                 "metrics": "metric", "evidence": "evidence"}
 

@@ -15,7 +15,6 @@ from ..diagnostics import SEVERITY_WORDS, Diagnostic, UsageError
 from ..validate.messages import did_you_mean
 from .registry import Rule, all_rules
 
-PRESETS = ("recommended", "strict")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Entry points: observe a compiled project, or print the query for a warehouse.
 
     from cjmc.pipeline import compile_project
-    from cjmc.observe.api import observe, observations_for
+    from cjmc.observe.api import observe, observations_for_build
 
     report = observe(compile_project("examples"), events=["/tmp/events.csv"])
     report.journeys["buy-first-bike"].step_reach
@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from ..config import relative
 from ..diagnostics import UsageError
 from ..model import Journey, Project
 from ..pipeline import Compilation
@@ -58,13 +59,6 @@ def _source_groups(compilation: Compilation, events: Sequence[str] | None):
     return resolve_sources(patterns, compilation.config.root, "events.sources pattern")
 
 
-def _relative(path: str, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return path
-
-
 def observe(compilation: Compilation, journey_id: str | None = None, *, events: Sequence[str] | None = None,
             transitions: str | Path | None = None, threads: int | None = None,
             memory_limit: str | None = None) -> ObservationReport:
@@ -94,19 +88,9 @@ def observe(compilation: Compilation, journey_id: str | None = None, *, events: 
     root = compilation.config.root
     return ObservationReport(
         journeys=_observed(journeys, result.journeys, "events"), source="events",
-        files=tuple(_relative(p, root) for g in groups for p in g.paths),
+        files=tuple(relative(Path(p), root) for g in groups for p in g.paths),
         events=result.events, matched_events=result.matched, unmatched_events=result.unmatched,
         unmatched_names=result.unmatched_names, skipped_events=result.skipped, notes=notes)
-
-
-def observations_for(compilation: Compilation) -> dict[str, ObservedJourney] | None:
-    """For the lint engine: journey id -> ObservedJourney, or None when the project has no event sources.
-
-    Raises UsageError when the sources cannot be read or duckdb is missing.
-    """
-    if compilation.project is None or not has_event_sources(compilation) or not compilation.project.journeys:
-        return None
-    return dict(observe(compilation).journeys)
 
 
 def observations_for_build(compilation: Compilation, events_root: Path | None = None

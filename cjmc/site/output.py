@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Mapping
 
 from ..config import Config, map_files
 from ..diagnostics import UsageError
@@ -123,10 +122,3 @@ class Staging:
             raise
         if backup is not None:
             shutil.rmtree(backup, ignore_errors=True)
-
-
-def publish(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write ``files`` (site-relative POSIX path → bytes) and swap them in as ``out``."""
-    with Staging(out) as staging:
-        for rel in sorted(files):
-            staging.write(rel, files[rel])

@@ -8,7 +8,7 @@ import pytest
 
 duckdb = pytest.importorskip("duckdb", reason="duckdb is not installed (pip install 'cjmc[observe]')")
 
-from cjmc.observe.api import emit_sql, observations_for, observe
+from cjmc.observe.api import emit_sql, observations_for_build, observe
 from cjmc.pipeline import compile_project
 
 from .conftest import make_project
@@ -118,12 +118,12 @@ def test_header_only_log_observes_nobody(tmp_path: Path) -> None:
     assert report.journeys["buy"].unobserved_steps[0] == "view"
 
 
-def test_observations_for(project: Path, tmp_path: Path) -> None:
-    observations = observations_for(compile_project(project))
-    assert set(observations) == {"buy", "other"}
+def test_observations_for_build(project: Path, tmp_path: Path) -> None:
+    observations, note = observations_for_build(compile_project(project))
+    assert set(observations) == {"buy", "other"} and note == ""
     assert observations["buy"].entered == 5
     bare = make_project(tmp_path / "bare", config="name: bare\n")
-    assert observations_for(compile_project(bare)) is None
+    assert observations_for_build(compile_project(bare)) == (None, "")
 
 
 def _run_emitted(sql: str) -> list[tuple]:

@@ -46,6 +46,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...model import Project
+from ..events import observed_journeys
 from ..finding import Finding, step_subject
 
 NAME = "high-drop-off"
@@ -57,14 +58,8 @@ NEEDS_EVENTS = True
 
 
 def check(project: Project, options: dict) -> Iterator[Finding]:
-    observations = options.get("observations")
-    if not observations:
-        return
     limit = float(options["max_share"])
-    for journey in project.journeys.values():
-        observed = observations.get(journey.id)
-        if observed is None:
-            continue
+    for journey, observed in observed_journeys(project, options):
         for step in journey.steps:
             if step.id in journey.flow.exits:
                 continue

@@ -48,6 +48,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...model import Project
+from ..events import observed_journeys
 from ..finding import Finding, step_subject
 
 NAME = "undeclared-transition"
@@ -58,13 +59,7 @@ NEEDS_EVENTS = True
 
 
 def check(project: Project, options: dict) -> Iterator[Finding]:
-    observations = options.get("observations")
-    if not observations:
-        return
-    for journey in project.journeys.values():
-        observed = observations.get(journey.id)
-        if observed is None:
-            continue
+    for journey, observed in observed_journeys(project, options):
         for transition in sorted(observed.undeclared, key=lambda t: (t.from_step, t.to_step)):
             if transition.count < options["min_count"]:
                 continue

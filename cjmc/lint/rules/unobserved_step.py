@@ -43,6 +43,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...model import Project
+from ..events import observed_journeys
 from ..finding import Finding, step_subject
 
 NAME = "unobserved-step"
@@ -53,12 +54,8 @@ NEEDS_EVENTS = True
 
 
 def check(project: Project, options: dict) -> Iterator[Finding]:
-    observations = options.get("observations")
-    if not observations:
-        return
-    for journey in project.journeys.values():
-        observed = observations.get(journey.id)
-        if observed is None or not observed.entered:
+    for journey, observed in observed_journeys(project, options):
+        if not observed.entered:
             continue
         for step_id in observed.unobserved_steps:
             step = journey.step(step_id)
