@@ -85,6 +85,9 @@ def compile_project(root: Path | str, config: Config | None = None) -> Compilati
         linker.check_invalid(doc for doc, _ in invalid)
         diagnostics.extend(linker.diagnostics)
     finally:
+        # The model lives until the command ends: keep later collections
+        # (lint findings, pages) from walking it again and again.
+        gc.freeze()
         if gc_was_enabled:
             gc.enable()
     return Compilation(config, project, sorted_unique(diagnostics))
