@@ -9,6 +9,7 @@ import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import runtime
 from .config import Config, load_config, map_files, relative
 from .diagnostics import Diagnostic, sorted_unique
 from .model import Project
@@ -85,9 +86,10 @@ def compile_project(root: Path | str, config: Config | None = None) -> Compilati
         linker.check_invalid(doc for doc, _ in invalid)
         diagnostics.extend(linker.diagnostics)
     finally:
-        # The model lives until the command ends: keep later collections
-        # (lint findings, pages) from walking it again and again.
-        gc.freeze()
+        if runtime.ONE_SHOT:
+            # The model lives until the command ends: keep later collections
+            # (lint findings, pages) from walking it again and again.
+            gc.freeze()
         if gc_was_enabled:
             gc.enable()
     return Compilation(config, project, sorted_unique(diagnostics))

@@ -76,6 +76,9 @@ def cli() -> None:
 
 
 def main() -> None:
+    from .. import runtime
+
+    runtime.ONE_SHOT = True
     try:
         cli.main(prog_name="cjmc")
     except KeyboardInterrupt:

@@ -26,7 +26,10 @@ def serve(project, port, host, interval, verbose) -> None:
     """
 
     def action() -> int:
+        from .. import runtime
         from ..config import resolve_project
+
+        runtime.ONE_SHOT = False  # a long-running process: compiles again on every change
         from ..workflow.serve import flush_print, install_sigterm
         from ..workflow.serve import serve as run
 

@@ -190,17 +190,25 @@ class Linker:
     # -- building ----------------------------------------------------------------
     def link(self, documents: list[tuple[Document, str]], files: tuple[str, ...],
              comments: dict[str, tuple[tuple[int, str], ...]]) -> Project:
-        catalogs = []
+        self.define_all(documents)
+        shared = self.link_shared()
+        journeys = {i: self.journey(d, f) for i, (d, f) in self.definitions.by_kind["journey"].items()}
+        return Project(name=self.name, root=self.root, files=files, **shared,
+                       journeys=journeys, references=tuple(self.references), comments=comments)
+
+    def define_all(self, documents: Iterable[tuple[Document, str]]) -> None:
+        """Pass 1: every id, in file and document order (the first definition wins)."""
         for doc, kind in documents:
             data = doc.data
             if kind in ("persona", "journey"):
                 self.define(kind, data, doc.file)
             else:
-                catalogs.append(doc)
                 for section, item_kind in SECTION_KIND.items():
                     for item in data.get(section) or ():
                         self.define(item_kind, item, doc.file)
 
+    def link_shared(self) -> dict[str, dict]:
+        """The personas and catalog entries, which every journey may use, keyed by their Project field."""
         defs = self.definitions.by_kind
         channels = {i: Channel(i, d["name"], d.get("description"), f, self.pos(f, d))
                     for i, (d, f) in defs["channel"].items()}
@@ -226,10 +234,8 @@ class Linker:
                                   d.get("quote"), _tuple(d.get("goals")), _tuple(d.get("frustrations")),
                                   _tuple(d.get("motivations")), _tuple(d.get("channels")), _tuple(d.get("tags")),
                                   f, self.pos(f, d), self.value_positions(f, d))
-        journeys = {i: self.journey(d, f) for i, (d, f) in defs["journey"].items()}
-        return Project(name=self.name, root=self.root, files=files, personas=personas, channels=channels,
-                       teams=teams, touchpoints=touchpoints, metrics=metrics, evidence=evidence,
-                       journeys=journeys, references=tuple(self.references), comments=comments)
+        return {"personas": personas, "channels": channels, "teams": teams, "touchpoints": touchpoints,
+                "metrics": metrics, "evidence": evidence}
 
     def journey(self, d: LocDict, f: str) -> Journey:
         jid = d["id"]

@@ -4,7 +4,9 @@ A rule is a module under ``cjmc.lint.rules`` with ``NAME``, ``SEVERITY``,
 ``SUMMARY``, ``OPTIONS`` (name -> default), optional ``STRICT`` (its severity
 under the strict preset), a ``check(project, options)`` generator of
 :class:`~cjmc.lint.finding.Finding`, and a module docstring that is its
-documentation page. Adding a rule is adding its module name here; a test
+documentation page. ``SCOPE = "project"`` marks a rule that needs the whole
+project at once (the default, ``journey``, reads one journey at a time and
+reports in its file). Adding a rule is adding its module name here; a test
 checks every module in the package is listed, documented and has fixtures.
 """
 
@@ -51,6 +53,7 @@ class Rule:
     check: Callable | None
     module: ModuleType
     needs_events: bool = False
+    scope: str = "journey"  # or "project": see cjmc.lint.engine.RuleRun
 
 
 @lru_cache(maxsize=None)
@@ -62,7 +65,7 @@ def all_rules() -> dict[str, Rule]:
             name=module.NAME, severity=module.SEVERITY, summary=module.SUMMARY,
             options=dict(getattr(module, "OPTIONS", {})), strict=getattr(module, "STRICT", None),
             documentation=(module.__doc__ or "").strip(), check=getattr(module, "check", None), module=module,
-            needs_events=getattr(module, "NEEDS_EVENTS", False))
+            needs_events=getattr(module, "NEEDS_EVENTS", False), scope=getattr(module, "SCOPE", "journey"))
     return rules
 
 

@@ -49,6 +49,7 @@ SEVERITY = "warning"
 STRICT = "error"
 SUMMARY = "A touchpoint has no `owner`."
 OPTIONS: dict = {}
+SCOPE = "project"  # reads the catalog (and every reference), not one journey
 
 
 def check(project: Project, options: dict) -> Iterator[Finding]:

@@ -49,6 +49,7 @@ SEVERITY = "warning"
 SUMMARY = ("A persona, channel, touchpoint, team, metric or evidence item is referenced nowhere "
            "(a reference from another unused item still counts).")
 OPTIONS: dict = {}
+SCOPE = "project"  # reads the catalog (and every reference), not one journey
 
 HINTS = {
     "persona": "list it in a journey's `personas`, or remove it",
