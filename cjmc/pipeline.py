@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator
 
 from . import runtime
 from .config import Config, load_config, map_files, relative
@@ -49,11 +50,26 @@ def load_file(path: Path, root: Path) -> LoadedFile:
     return LoadedFile(name, documents, problems, tuple(comment_lines(text)))
 
 
+def validated_documents(loaded: LoadedFile, diagnostics: list[Diagnostic]) -> Iterator[tuple[Any, str, bool]]:
+    """Each document of a loaded file with its kind and whether it is valid; problems go to ``diagnostics``.
+
+    A document whose kind cannot be told is reported and left out.
+    """
+    from .validate.validator import document_kind, validate_document
+
+    for document in loaded.documents:
+        kind, problems = document_kind(document)
+        if kind is None:
+            diagnostics.extend(problems)
+            continue
+        problems = validate_document(document, kind)
+        diagnostics.extend(problems)
+        yield document, kind, not problems
+
+
 def compile_project(root: Path | str, config: Config | None = None) -> Compilation:
     """Load, validate and link every map file of the project at ``root``."""
     from .link.linker import Linker
-    from .validate.validator import document_kind, validate_document
-
     root = Path(root).resolve()
     config = config or load_config(root)
     diagnostics: list[Diagnostic] = []
@@ -72,14 +88,8 @@ def compile_project(root: Path | str, config: Config | None = None) -> Compilati
             diagnostics.extend(loaded.problems)
             if loaded.comments:
                 comments[loaded.path] = loaded.comments
-            for document in loaded.documents:
-                kind, problems = document_kind(document)
-                if kind is None:
-                    diagnostics.extend(problems)
-                    continue
-                problems = validate_document(document, kind)
-                diagnostics.extend(problems)
-                (invalid if problems else valid).append((document, kind))
+            for document, kind, is_valid in validated_documents(loaded, diagnostics):
+                (valid if is_valid else invalid).append((document, kind))
         linker = Linker(config.name, str(root))
         linker.tolerate(doc for doc, _ in invalid)
         project = linker.link(valid, tuple(files), comments)

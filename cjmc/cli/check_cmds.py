@@ -37,14 +37,14 @@ def validate(ctx: click.Context, project, formats, outputs, fail_on) -> None:
     """Parse, schema-check and link the maps of PROJECT (no lint rules)."""
 
     def action() -> int:
+        from ..check import check_project
         from ..config import resolve_project
         from ..diagnostics import fails
-        from ..pipeline import compile_project
 
         root = resolve_project(project)
-        result = compile_project(root)
-        emit_reports(ctx, result.diagnostics, root, result.project.files, formats, outputs, "validate")
-        return 1 if fails(result.diagnostics, fail_on) else 0
+        checked, _ = check_project(root, lint=False)
+        emit_reports(ctx, checked.diagnostics, root, checked.files, formats, outputs, "validate")
+        return 1 if fails(checked.diagnostics, fail_on) else 0
 
     run_guarded(action)
 
@@ -63,22 +63,15 @@ def lint(ctx: click.Context, project, formats, outputs, fail_on, select, ignore,
     """Validate PROJECT, then run the lint rules."""
 
     def action() -> int:
+        from ..check import check_project
         from ..config import resolve_project
         from ..diagnostics import fails
-        from ..lint.engine import lint_compilation
-        from ..pipeline import compile_project
 
         root = resolve_project(project)
-        result = compile_project(root)
-        observations = None
-        if result.valid:
-            from ..observe.api import observations_for_build
-
-            observations, note = observations_for_build(result)
-            if note:
-                click.echo(f"cjmc: note: {note}", err=True)
-        diagnostics = lint_compilation(result, select=_split(select), ignore=_split(ignore),
-                                       observations=observations)
+        checked, note = check_project(root, lint=True, select=_split(select), ignore=_split(ignore))
+        if note:
+            click.echo(f"cjmc: note: {note}", err=True)
+        diagnostics = checked.diagnostics
         if write_baseline:
             from ..baseline import save_baseline
 
@@ -87,7 +80,7 @@ def lint(ctx: click.Context, project, formats, outputs, fail_on, select, ignore,
             from ..baseline import filter_new
 
             diagnostics = filter_new(diagnostics, baseline, root)
-        emit_reports(ctx, diagnostics, root, result.project.files, formats, outputs, "lint")
+        emit_reports(ctx, diagnostics, root, checked.files, formats, outputs, "lint")
         return 1 if fails(diagnostics, fail_on) else 0
 
     run_guarded(action)

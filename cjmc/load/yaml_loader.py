@@ -40,40 +40,55 @@ TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _CoreSchemaLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A loader whose implicit resolvers follow the YAML 1.2 core schema."""
+    """A loader that leaves tag resolution to :class:`_Builder`.
 
-
-_CoreSchemaLoader.yaml_implicit_resolvers = {}
-_CORE_RESOLVERS = [
-    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (FLOAT, r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
-    (MERGE, r"^(?:<<)$", "<"),
-]
-for _tag, _pattern, _first in _CORE_RESOLVERS:
-    _CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
-
-_MAYBE_NOT_TEXT = frozenset("tTfFnN~-+0123456789.<")
-_DEFAULT_TAGS = {ScalarNode: STR, SequenceNode: SEQ, MappingNode: MAP}
-_slow_resolve = _CoreSchemaLoader.resolve
-
-
-def _fast_resolve(self, kind, value, implicit):
-    """Resolve a tag; called by the C composer for every node, so keep it short.
-
-    Most scalars in a journey map are words: a plain scalar whose first
-    character cannot start a bool, null, number or merge key is text.
+    The composer asks the loader to resolve the tag of every node and to track
+    the path to it: three Python calls per node, a third of composing a large
+    portfolio. Here they are C callables that do no work: ``resolve`` is
+    ``slice``, so an implicitly tagged node gets ``slice(kind, value,
+    implicit)`` as its tag, and the builder resolves plain scalars with the
+    YAML 1.2 core schema itself. An explicit tag (``!!str``, ``!custom``)
+    stays a string, as the author wrote it.
     """
-    if kind is ScalarNode and implicit[0] and value and value[0] not in _MAYBE_NOT_TEXT:
+
+    resolve = slice
+    descend_resolver = {}.get  # (parent, index) -> index, ignored
+    ascend_resolver = int  # () -> 0, ignored
+
+
+_CORE_SCALARS = [
+    (BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
+    (NULL, re.compile(r"^(?:~|null|Null|NULL|)$")),
+    (INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
+    (FLOAT, re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")),
+    (MERGE, re.compile(r"^(?:<<)$")),
+]
+# A plain scalar whose first character is none of these is text.
+_MAYBE_NOT_TEXT = frozenset("tTfFnN~-+0123456789.<")
+
+
+def _implicit_tag(value: str) -> str:
+    """The core-schema tag of a plain scalar (``value`` non-empty, first character in _MAYBE_NOT_TEXT)."""
+    for tag, pattern in _CORE_SCALARS:
+        if pattern.match(value):
+            return tag
+    return STR
+
+
+def _tag(node: Any) -> str:
+    """A node's resolved tag: the explicit one, or the core schema's."""
+    tag = node.tag
+    if tag.__class__ is not slice:
+        return tag
+    if node.__class__ is not ScalarNode:
+        return SEQ if node.__class__ is SequenceNode else MAP
+    value = node.value
+    if not tag.step[0]:  # quoted, block or with the non-specific tag `!`: text
         return STR
-    if kind is not ScalarNode and not self.yaml_path_resolvers:
-        return _DEFAULT_TAGS[kind]
-    return _slow_resolve(self, kind, value, implicit)
-
-
-_CoreSchemaLoader.resolve = _fast_resolve
+    if not value:
+        return NULL
+    return _implicit_tag(value) if value[0] in _MAYBE_NOT_TEXT else STR
 
 
 class LocDict(dict):
@@ -284,7 +299,11 @@ def _check_expansion(root: Any, file: str) -> None:
 
 
 class _Builder:
-    """Turns composed nodes into LocDict/LocList/scalars, reporting as it goes."""
+    """Turns composed nodes into LocDict/LocList/scalars, reporting as it goes.
+
+    This runs once per node of every file, so the common cases come first and
+    positions are computed inline.
+    """
 
     __slots__ = ("file", "problems")
 
@@ -295,36 +314,42 @@ class _Builder:
     def build(self, node: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise LoadError(_too_deep(self.file, node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, ScalarNode):
+        kind = node.__class__
+        if kind is ScalarNode:
+            tag = node.tag
+            if tag.__class__ is slice:
+                value = node.value
+                if not tag.step[0] or (value and value[0] not in _MAYBE_NOT_TEXT):
+                    return value
             return self.scalar(node)
-        if isinstance(node, SequenceNode):
-            if node.tag != SEQ:
+        if kind is SequenceNode:
+            if node.tag.__class__ is not slice and node.tag != SEQ:
                 self.unsupported_tag(node)
             result = LocList()
-            result.pos = _pos(node)
+            mark = node.start_mark
+            result.pos = (mark.line + 1, mark.column + 1)
             positions = []
+            build = self.build
             for item in node.value:
-                result.append(self.build(item, depth + 1))
-                positions.append(_pos(item))
+                result.append(build(item, depth + 1))
+                mark = item.start_mark
+                positions.append((mark.line + 1, mark.column + 1))
             result.item_pos = positions
             return result
         return self.mapping(node, depth)
 
     def mapping(self, node: MappingNode, depth: int) -> LocDict:
-        if node.tag != MAP:
+        if node.tag.__class__ is not slice and node.tag != MAP:
             self.unsupported_tag(node)
         result = LocDict()
-        result.pos = _pos(node)
+        mark = node.start_mark
+        result.pos = (mark.line + 1, mark.column + 1)
         key_pos: dict[str, tuple[int, int]] = {}
         value_pos: dict[str, tuple[int, int]] = {}
         merged: set[str] = set()  # keys that came from `<<`; an explicit key overrides them
+        build = self.build
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.tag == MERGE:
-                before = set(result)
-                self.merge(result, key_pos, value_pos, value_node, depth)
-                merged |= set(result) - before
-                continue
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is not ScalarNode:
                 mark = key_node.start_mark
                 self.problems.append(Diagnostic(
                     self.file, mark.line + 1, mark.column + 1, "yaml-syntax",
@@ -332,20 +357,28 @@ class _Builder:
                     hint="complex keys ('? ') are not used in journey maps"))
                 continue
             key = key_node.value  # keys are kept as the text the author wrote
-            if key in merged:
-                merged.discard(key)
-                del result[key]
-            if key in result:
-                first = key_pos[key]
-                mark = key_node.start_mark
-                self.problems.append(Diagnostic(
-                    self.file, mark.line + 1, mark.column + 1, "duplicate-key",
-                    f"duplicate key `{key}` (first defined at line {first[0]})",
-                    hint="remove one of the two; YAML would silently keep only the last"))
+            if key == "<<" and _tag(key_node) == MERGE:
+                before = set(result)
+                self.merge(result, key_pos, value_pos, value_node, depth)
+                merged |= set(result) - before
                 continue
-            result[key] = self.build(value_node, depth + 1)
-            key_pos[key] = _pos(key_node)
-            value_pos[key] = _pos(value_node)
+            if key in result:
+                if key in merged:
+                    merged.discard(key)
+                    del result[key]
+                else:
+                    first = key_pos[key]
+                    mark = key_node.start_mark
+                    self.problems.append(Diagnostic(
+                        self.file, mark.line + 1, mark.column + 1, "duplicate-key",
+                        f"duplicate key `{key}` (first defined at line {first[0]})",
+                        hint="remove one of the two; YAML would silently keep only the last"))
+                    continue
+            result[key] = build(value_node, depth + 1)
+            mark = key_node.start_mark
+            key_pos[key] = (mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            value_pos[key] = (mark.line + 1, mark.column + 1)
         result.key_pos = key_pos
         result.value_pos = value_pos
         return result
@@ -367,7 +400,7 @@ class _Builder:
                     value_pos[key] = merged.value_pos[key]
 
     def scalar(self, node: ScalarNode) -> Any:
-        tag, value = node.tag, node.value
+        tag, value = _tag(node), node.value
         if tag == STR or tag == TIMESTAMP:
             return value
         if tag == NULL:
@@ -396,11 +429,6 @@ class _Builder:
             self.file, mark.line + 1, mark.column + 1, "yaml-syntax",
             f"unsupported YAML tag `{node.tag}`",
             hint="remove the tag; journey maps use plain strings, numbers, lists and mappings"))
-
-
-def _pos(node: Any) -> tuple[int, int]:
-    mark = node.start_mark
-    return (mark.line + 1, mark.column + 1)
 
 
 def comment_lines(text: str, marker: str = "cjmc:") -> list[tuple[int, str]]:

@@ -1,0 +1,310 @@
+"""validate and lint a large portfolio on every core: the same findings, sooner.
+
+Parsing YAML is most of the work, and Python runs it on one core. Here the
+map files are split into one shard per core (balanced by size); each shard
+is handled by its own process, forked from the main one, which only
+coordinates (so it stays small, and no process frees a parsed tree):
+
+1. every shard loads and validates its files and sends back what the whole
+   project must agree on: problems, comments, which ids each document
+   defines (a journey as a small stub), and its persona and catalog
+   documents, which are small;
+2. the main process defines every id in file order, exactly as
+   :meth:`Linker.link` does (so duplicate ids are reported the same way),
+   links the personas and the catalog, and sends each shard the id tables
+   and the shared models;
+3. every shard links its own journeys against those tables, runs the
+   ``journey``-scope lint rules on them and sends back its diagnostics,
+   its suppressions and the references its journeys make;
+4. the main process runs the ``project``-scope rules (they need every
+   reference) and reports unused suppressions.
+
+Journey documents never leave the process that parsed them: shipping
+position-carrying trees between processes would cost what parsing does.
+The result is the same list of diagnostics that ``compile_project`` plus
+``lint_compilation`` give; ``tests/core/test_sharded.py`` checks that on
+every acceptance project. A project with event data (``events:``) uses the
+single-process path, because the observed-journey rules need the model.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .diagnostics import Diagnostic, sorted_unique
+from .load.yaml_loader import Document, LocDict
+from .pipeline import load_file, validated_documents
+
+# Below this much YAML, starting a second process costs more than it saves.
+MIN_BYTES = 512 * 1024
+WORKERS_VARIABLE = "CJMC_WORKERS"
+
+
+@dataclass
+class Checked:
+    """What ``validate`` and ``lint`` report: the diagnostics, and the files they read."""
+
+    files: tuple[str, ...]
+    diagnostics: list[Diagnostic]
+    workers: int = 1
+
+
+def worker_count(config: Config, paths: list[Path], *, min_bytes: int = MIN_BYTES) -> int:
+    """How many processes pay off for these files: 1 means the single-process path."""
+    wanted = os.environ.get(WORKERS_VARIABLE, "").strip()
+    cores = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
+    if cores < 2 or len(paths) < 2 or (config.events or {}).get("sources"):
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if sum(_size(p) for p in paths) < min_bytes:
+        return 1
+    return min(cores, len(paths))
+
+
+def check_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, lint: bool,
+                  settings: Any = None, today: Any = None) -> Checked:
+    """Validate (and with ``lint``, lint with resolved ``settings``) in ``workers`` processes."""
+    from .lint.engine import RuleRun
+
+    run = RuleRun(settings, today=today) if lint else None
+    shards = [Shard(root, config, group, run) for group in _balanced(paths, workers)]
+    children = [_Child(shard) for shard in shards]
+    try:
+        summaries = [child.receive() for child in children]
+        plan, main_diagnostics, shared_linker = _plan(root, config, summaries)
+        for child in children:
+            child.send(plan)
+        results = [child.receive() for child in children]
+    finally:
+        for child in children:
+            child.close()
+    files = tuple(sorted(((order, name) for s in summaries for order, name in s.files)))
+    diagnostics = [d for s in summaries for d in s.problems] + main_diagnostics
+    diagnostics += [d for r in results for d in r.diagnostics]
+    if run is not None:
+        diagnostics += _project_rules(run, config, plan, shared_linker, results, diagnostics)
+    return Checked(tuple(name for _, name in files), sorted_unique(diagnostics), len(shards))
+
+
+# -- the shard's side --------------------------------------------------------
+
+@dataclass
+class Summary:
+    """Round 1, sent to the main process: what one shard's files define."""
+
+    files: list[tuple[int, str]]
+    problems: list[Diagnostic]
+    comments: dict[str, tuple]
+    # (file order, document index, kind, document); journeys as stubs: a LocDict holding only the id.
+    definitions: list[tuple[int, int, str, Document]]
+    tolerated: dict[str, set[str]]
+
+
+@dataclass
+class Plan:
+    """Round 2, sent to every shard: the project-wide id tables and shared models."""
+
+    by_kind: dict[str, dict[str, tuple[Any, str]]]
+    tolerated: dict[str, set[str]]
+    shared: dict[str, dict]
+    journeys: set[tuple[str, int]]  # (file, document index) of every journey definition that counts
+    name: str
+    root: str
+
+
+@dataclass
+class Result:
+    """Round 2's answer: a shard's link and lint diagnostics, suppressions and references."""
+
+    diagnostics: list[Diagnostic]
+    suppressions: list = field(default_factory=list)
+    references: list = field(default_factory=list)
+
+
+class Shard:
+    """Some of the project's map files, handled in one process from YAML to findings."""
+
+    def __init__(self, root: Path, config: Config, paths: list[tuple[int, Path]], run: Any):
+        self.root = root
+        self.config = config
+        self.paths = paths
+        self.run = run
+        self.journeys: dict[tuple[str, int], Document] = {}
+        self.invalid: list[Document] = []
+        self.comments: dict[str, tuple] = {}
+
+    def load(self) -> Summary:
+        from .link.linker import Linker
+
+        files, problems, definitions = [], [], []
+        for order, path in self.paths:
+            loaded = load_file(path, self.root)
+            files.append((order, loaded.path))
+            problems.extend(loaded.problems)
+            if loaded.comments:
+                self.comments[loaded.path] = loaded.comments
+            for document, kind, is_valid in validated_documents(loaded, problems):
+                if not is_valid:
+                    self.invalid.append(document)
+                elif kind == "journey":
+                    self.journeys[(document.file, document.index)] = document
+                    definitions.append((order, document.index, kind, _stub(document)))
+                else:
+                    definitions.append((order, document.index, kind, document))
+        tolerant = Linker("", "")
+        tolerant.tolerate(self.invalid)
+        return Summary(files, problems, self.comments, definitions, tolerant.definitions.tolerated)
+
+    def finish(self, plan: Plan) -> Result:
+        from .link.linker import Linker
+        from .lint.suppress import Suppressions
+        from .model import Project
+
+        linker = Linker(plan.name, plan.root)
+        linker.definitions.by_kind = plan.by_kind
+        linker.definitions.tolerated = plan.tolerated
+        journeys = {}
+        for key, document in self.journeys.items():
+            if key in plan.journeys:
+                journeys[document.data["id"]] = linker.journey(document.data, document.file)
+        references = tuple(linker.references)
+        linker.check_invalid(self.invalid)  # after the model is made, as compile_project does
+        if self.run is None:
+            return Result(linker.diagnostics)
+        project = Project(name=plan.name, root=plan.root, files=(), **plan.shared, journeys=journeys,
+                          references=references, comments=self.comments)
+        suppressions = Suppressions.collect(project)
+        diagnostics = linker.diagnostics + self.run.apply(project, suppressions, has_errors=False,
+                                                          scopes=("journey",))
+        first_references = {}
+        for reference in references:
+            first_references.setdefault((reference.kind, reference.target), reference)
+        return Result(diagnostics, suppressions.items, list(first_references.values()))
+
+
+def _stub(document: Document) -> Document:
+    """A journey as the main process needs it: its id and where it starts."""
+    data = document.data
+    stub = LocDict(id=data["id"])
+    stub.pos, stub.key_pos, stub.value_pos = data.pos, {}, {}
+    return Document(document.file, document.index, stub, document.line, document.column)
+
+
+# -- the main process's side ----------------------------------------------------
+
+def _plan(root: Path, config: Config, summaries: list[Summary]) -> tuple[Plan, list[Diagnostic], Any]:
+    from .link.linker import Linker
+
+    linker = Linker(config.name, str(root))
+    for summary in summaries:
+        for kind, ids in summary.tolerated.items():
+            linker.definitions.tolerated.setdefault(kind, set()).update(ids)
+    ordered = sorted((d for s in summaries for d in s.definitions), key=lambda d: (d[0], d[1]))
+    linker.define_all((document, kind) for _, _, kind, document in ordered)
+    shared = linker.link_shared()
+    journeys = {(document.file, document.index) for _, _, kind, document in ordered
+                if kind == "journey" and linker.definitions.by_kind["journey"].get(document.data["id"], (None,))[0]
+                is document.data}
+    plan = Plan(_id_tables(linker.definitions.by_kind), linker.definitions.tolerated, shared, journeys,
+                config.name, str(root))
+    return plan, list(linker.diagnostics), linker
+
+
+def _id_tables(by_kind: dict[str, dict[str, tuple[LocDict, str]]]) -> dict[str, dict[str, tuple[Any, str]]]:
+    """The definitions journeys are linked against, without the documents: ids, plus each touchpoint's channel."""
+    tables: dict[str, dict[str, tuple[Any, str]]] = {}
+    for kind, table in by_kind.items():
+        if kind == "touchpoint":
+            tables[kind] = {i: ({"channel": d["channel"]}, f) for i, (d, f) in table.items()}
+        else:
+            tables[kind] = {i: (None, f) for i, (_, f) in table.items()}
+    return tables
+
+
+def _project_rules(run: Any, config: Config, plan: Plan, linker: Any, results: list[Result],
+                   diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    from .lint.suppress import Suppressions
+    from .model import Project
+
+    references = list(linker.references) + [ref for result in results for ref in result.references]
+    project = Project(name=plan.name, root=plan.root, files=(), **plan.shared, journeys={},
+                      references=tuple(references))
+    suppressions = Suppressions([item for result in results for item in result.suppressions])
+    has_errors = any(d.severity == "error" for d in diagnostics)
+    found = run.apply(project, suppressions, has_errors=has_errors, scopes=("project",))
+    return found + run.unused_suppressions(suppressions)
+
+
+def _balanced(paths: list[Path], groups: int) -> list[list[tuple[int, Path]]]:
+    """Split files into ``groups`` of about equal size, largest first; each keeps file order."""
+    shards: list[list[tuple[int, Path]]] = [[] for _ in range(groups)]
+    loads = [0] * groups
+    numbered = sorted(enumerate(paths), key=lambda item: (-_size(item[1]), item[0]))
+    for order, path in numbered:
+        lightest = loads.index(min(loads))
+        shards[lightest].append((order, path))
+        loads[lightest] += _size(path)
+    return [sorted(shard, key=lambda item: item[0]) for shard in shards if shard]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _Child:
+    """A forked process that runs one shard and talks to the main process over a pipe."""
+
+    def __init__(self, shard: Shard):
+        context = multiprocessing.get_context("fork")
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(target=_child_main, args=(child_end, shard), daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def receive(self) -> Any:
+        try:
+            status, payload = self.connection.recv()
+        except EOFError:
+            raise RuntimeError(f"a worker process ended unexpectedly (exit code {self.process.exitcode})") from None
+        if status != "ok":
+            raise RuntimeError(f"a worker process failed:\n{payload}")
+        return payload
+
+    def send(self, plan: Plan) -> None:
+        self.connection.send(plan)
+
+    def close(self) -> None:
+        self.connection.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+def _child_main(connection: Any, shard: Shard) -> None:
+    status = 0
+    try:
+        gc.disable()
+        connection.send(("ok", shard.load()))
+        plan = connection.recv()
+        connection.send(("ok", shard.finish(plan)))
+    except EOFError:
+        status = 1  # the main process gave up; nothing to report to
+    except BaseException:
+        status = 1
+        try:
+            connection.send(("error", traceback.format_exc()))
+        except OSError:
+            pass
+    connection.close()
+    os._exit(status)  # skip freeing this shard's documents one by one
