@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import atomic_write_bytes
-from .engines import Engine, find_engine, render_many
+from .engines import Engine, find_engine, start_many
 
 
 def cache_key(engine: Engine, fmt: str, dot_text: str) -> str:
@@ -99,29 +99,53 @@ def render_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = 
 
     ``stats`` (if given) is incremented with how many were rendered vs reused.
     """
-    stats = stats if stats is not None else RenderStats()
-    if not jobs:
-        return {}
+    return start_cached(jobs, fmt, engine, cache_dir, stats).wait()
+
+
+class CachedRendering:
+    """Diagrams found in the cache plus a :class:`Rendering` of the rest (see :func:`start_cached`)."""
+
+    def __init__(self, jobs: list[tuple[str, str]], fmt: str, engine: Engine | None, cache: DiagramCache | None,
+                 stats: RenderStats):
+        self.order = [name for name, _ in jobs]
+        self.fmt = fmt
+        self.cache = cache
+        self.stats = stats
+        self.results: dict[str, bytes] = {}
+        self.keys: dict[str, str] = {}
+        missing: list[tuple[str, str]] = []
+        for name, text in jobs:
+            if cache is not None:
+                self.keys[name] = cache_key(engine, fmt, text)
+                hit = cache.get(self.keys[name], fmt)
+                if hit is not None:
+                    self.results[name] = hit
+                    stats.reused += 1
+                    continue
+            missing.append((name, text))
+        self.rendering = start_many(missing, fmt, engine) if missing else None
+
+    def wait(self) -> dict[str, bytes]:
+        fresh = self.rendering.wait() if self.rendering is not None else {}
+        for name, data in fresh.items():
+            if self.cache is not None:
+                self.cache.put(self.keys[name], self.fmt, data)
+            self.results[name] = data
+        self.stats.rendered += len(fresh)
+        if self.cache is not None:
+            self.cache.prune_daily()
+        return {name: self.results[name] for name in self.order}
+
+    def cancel(self) -> None:
+        if self.rendering is not None:
+            self.rendering.cancel()
+
+
+def start_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = "auto",
+                 cache_dir: Path | None = None, stats: RenderStats | None = None) -> CachedRendering:
+    """Look ``jobs`` up in the cache and start Graphviz on the others; ``.wait()`` returns every output."""
+    if not jobs:  # nothing to draw: no engine needed
+        return CachedRendering([], fmt, None, None, stats if stats is not None else RenderStats())
     resolved = engine if isinstance(engine, Engine) else find_engine(engine)
     cache = DiagramCache(cache_dir) if cache_dir is not None else None
-    results: dict[str, bytes] = {}
-    missing: list[tuple[str, str]] = []
-    keys: dict[str, str] = {}
-    for name, text in jobs:
-        if cache is not None:
-            keys[name] = cache_key(resolved, fmt, text)
-            hit = cache.get(keys[name], fmt)
-            if hit is not None:
-                results[name] = hit
-                stats.reused += 1
-                continue
-        missing.append((name, text))
-    fresh = render_many(missing, fmt, resolved)
-    for name, data in fresh.items():
-        if cache is not None:
-            cache.put(keys[name], fmt, data)
-        results[name] = data
-    stats.rendered += len(fresh)
-    if cache is not None:
-        cache.prune_daily()
-    return {name: results[name] for name, _ in jobs}
+    return CachedRendering(jobs, fmt, resolved, cache, stats if stats is not None else RenderStats())

@@ -84,52 +84,91 @@ def render_many(jobs: list[tuple[str, str]], fmt: str = "svg", engine: str | Eng
     Raises :class:`RenderError` when the engine is missing, fails or times out;
     the message names the diagrams of the failing batch.
     """
+    return start_many(jobs, fmt, engine, processes).wait()
+
+
+def start_many(jobs: list[tuple[str, str]], fmt: str = "svg", engine: str | Engine = "auto",
+               processes: int | None = None) -> "Rendering":
+    """Start rendering every ``(key, dot_text)``; :meth:`Rendering.wait` collects the output.
+
+    Only Graphviz processes run meanwhile, no thread of ours, so the caller
+    may go on working, and even fork.
+    """
     if fmt not in FORMATS:
         raise RenderError(f"unknown diagram format {fmt!r}; choose svg or png")
-    if not jobs:
-        return {}
     resolved = engine if isinstance(engine, Engine) else find_engine(engine)
-    processes = max(1, processes or os.cpu_count() or 1)
-    with tempfile.TemporaryDirectory(prefix="cjmc-render-") as tmp:
-        folder = Path(tmp)
-        names: dict[str, str] = {}  # file name -> key (keys may not be safe file names)
+    rendering = Rendering(resolved, fmt)
+    if jobs:
+        rendering.launch(jobs, max(1, processes or os.cpu_count() or 1))
+    return rendering
+
+
+class Rendering:
+    """Graphviz batches running in a temporary folder (see :func:`start_many`)."""
+
+    def __init__(self, engine: Engine, fmt: str):
+        self.engine = engine
+        self.fmt = fmt
+        self.names: dict[str, str] = {}  # file name -> key (keys may not be safe file names)
+        self.running: list[tuple[subprocess.Popen, list[str], float]] = []
+        self._folder: tempfile.TemporaryDirectory | None = None
+
+    def launch(self, jobs: list[tuple[str, str]], processes: int) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="cjmc-render-")
+        folder = Path(self._folder.name)
         normal, large = [], []
         for number, (key, text) in enumerate(jobs):
             name = f"d{number:05d}.dot"
-            names[name] = key
+            self.names[name] = key
             (folder / name).write_text(text, encoding="utf-8")
             (large if text.count("->") > LARGE_EDGES else normal).append(name)
         batches = [(batch, ()) for batch in _split(normal, processes)]
         batches += [([name], NSLIMIT) for name in large]
-        running = []
-        for batch, extra in batches:
-            command = [resolved.path, "-q", f"-T{fmt}", *extra, "-O", *batch]
-            try:
-                proc = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            except OSError as exc:
-                _stop(running)
-                raise RenderError(f"cannot run {resolved.path}: {exc.strerror or exc}") from None
-            running.append((proc, batch, time.monotonic() + TIMEOUT_BASE + TIMEOUT_PER_FILE * len(batch)))
-        for position, (proc, batch, deadline) in enumerate(running):
-            try:
-                _, err = proc.communicate(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                _stop(running[position:])
-                raise RenderError(f"{resolved.name} timed out rendering {_keys(batch, names)}") from None
-            if proc.returncode != 0:
-                _stop(running[position + 1:])
-                message = err.decode("utf-8", "replace").strip()
-                for name, key in names.items():
-                    message = message.replace(name, key)
-                raise RenderError(f"{resolved.name} failed (exit {proc.returncode}) on {_keys(batch, names)}: "
-                                  f"{message or 'no message'}")
-        results = {}
-        for name, key in names.items():
-            output = folder / f"{name}.{fmt}"
-            if not output.is_file():
-                raise RenderError(f"{resolved.name} wrote no output for {key}")
-            results[key] = output.read_bytes()
-        return results
+        for number, (batch, extra) in enumerate(batches):
+            command = [self.engine.path, "-q", f"-T{self.fmt}", *extra, "-O", *batch]
+            # Messages go to a file, not a pipe: nobody reads a pipe while the caller works.
+            with open(folder / f"batch{number}.err", "wb") as errors:
+                try:
+                    proc = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=errors)
+                except OSError as exc:
+                    self.cancel()
+                    raise RenderError(f"cannot run {self.engine.path}: {exc.strerror or exc}") from None
+            self.running.append((proc, batch, time.monotonic() + TIMEOUT_BASE + TIMEOUT_PER_FILE * len(batch)))
+
+    def wait(self) -> dict[str, bytes]:
+        """Wait for every batch; ``{key: output bytes}``. Raises RenderError (and stops the rest) on failure."""
+        if self._folder is None:
+            return {}
+        folder = Path(self._folder.name)
+        try:
+            for number, (proc, batch, deadline) in enumerate(self.running):
+                try:
+                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    raise RenderError(f"{self.engine.name} timed out rendering {_keys(batch, self.names)}") from None
+                if proc.returncode != 0:
+                    message = (folder / f"batch{number}.err").read_bytes().decode("utf-8", "replace").strip()
+                    for name, key in self.names.items():
+                        message = message.replace(name, key)
+                    raise RenderError(f"{self.engine.name} failed (exit {proc.returncode}) on "
+                                      f"{_keys(batch, self.names)}: {message or 'no message'}")
+            results = {}
+            for name, key in self.names.items():
+                output = folder / f"{name}.{self.fmt}"
+                if not output.is_file():
+                    raise RenderError(f"{self.engine.name} wrote no output for {key}")
+                results[key] = output.read_bytes()
+            return results
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop whatever still runs and remove the temporary folder."""
+        _stop(self.running)
+        self.running = []
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
 
 def _split(names: list[str], parts: int) -> list[list[str]]:
@@ -153,4 +192,4 @@ def _stop(running) -> None:
     for proc, *_ in running:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        proc.wait()
