@@ -35,7 +35,7 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .config import Config
 from .diagnostics import Diagnostic, sorted_unique
@@ -56,8 +56,9 @@ class Checked:
     workers: int = 1
 
 
-def worker_count(config: Config, paths: list[Path], *, min_bytes: int = MIN_BYTES) -> int:
+def worker_count(config: Config, paths: list[Path], *, min_bytes: int | None = None) -> int:
     """How many processes pay off for these files: 1 means the single-process path."""
+    min_bytes = MIN_BYTES if min_bytes is None else min_bytes
     wanted = os.environ.get(WORKERS_VARIABLE, "").strip()
     cores = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
     if cores < 2 or len(paths) < 2 or (config.events or {}).get("sources"):
@@ -75,7 +76,81 @@ def check_sharded(root: Path, config: Config, paths: list[Path], workers: int, *
     from .lint.engine import RuleRun
 
     run = RuleRun(settings, today=today) if lint else None
-    shards = [Shard(root, config, group, run) for group in _balanced(paths, workers)]
+    done = _run(root, config, paths, workers, run)
+    diagnostics = done.validity + [d for r in done.results for d in r.findings]
+    if run is not None:
+        diagnostics += _project_rules(run, done, diagnostics)
+    return Checked(done.files, sorted_unique(diagnostics), len(done.results))
+
+
+@dataclass
+class ShardedCompilation:
+    """What ``build`` needs: the model, every diagnostic (lint included) and each journey's ``per_journey`` output."""
+
+    compilation: Any  # pipeline.Compilation, with the validity diagnostics
+    diagnostics: list[Diagnostic]  # validity and lint, as lint_compilation returns them
+    per_journey: dict[str, Any]
+    workers: int
+
+
+def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, settings: Any,
+                    today: Any = None, per_journey: Callable[[Any, Any], Any] | None = None) -> ShardedCompilation:
+    """Compile and lint in ``workers`` processes, and bring the linked model back.
+
+    Journeys come back as model objects (pickled), a fraction of the size of
+    the parsed documents; ``per_journey(project, journey)`` runs in the
+    shards too (the project there holds that shard's journeys and every
+    persona and catalog entry), for work such as writing DOT.
+    """
+    from . import runtime
+    from .lint.engine import RuleRun
+
+    run = RuleRun(settings, today=today)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # unpickling the model makes millions of objects and no garbage
+    try:
+        return _assemble(root, config, run, _run(root, config, paths, workers, run, keep_models=True,
+                                                 per_journey=per_journey))
+    finally:
+        if runtime.ONE_SHOT:
+            gc.freeze()  # as compile_project does: the model lives until the command ends
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _assemble(root: Path, config: Config, run: Any, done: "_Done") -> ShardedCompilation:
+    from .model import Project
+    from .pipeline import Compilation
+
+    linked = {jid: item for result in done.results for jid, *item in result.journeys}
+    journeys, references = {}, list(done.linker.references)
+    for jid in done.linker.definitions.by_kind["journey"]:
+        journey, journey_references = linked[jid]
+        journeys[jid] = journey
+        references.extend(journey_references)
+    comments = {name: lines for _, name, lines in sorted(c for s in done.summaries for c in s.comment_rows())}
+    project = Project(name=config.name, root=str(root), files=done.files, **done.plan.shared, journeys=journeys,
+                      references=tuple(references), comments=comments)
+    compilation = Compilation(config, project, sorted_unique(done.validity))
+    diagnostics = done.validity + [d for r in done.results for d in r.findings]
+    diagnostics += _project_rules(run, done, diagnostics)
+    extras = {jid: value for result in done.results for jid, value in result.extras.items()}
+    return ShardedCompilation(compilation, sorted_unique(diagnostics), extras, len(done.results))
+
+
+@dataclass
+class _Done:
+    files: tuple[str, ...]
+    summaries: list["Summary"]
+    plan: "Plan"
+    linker: Any  # the main process's Linker: shared models, their references and the id tables
+    validity: list[Diagnostic]  # load, schema and link problems of the whole project
+    results: list["Result"]
+
+
+def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, *, keep_models: bool = False,
+         per_journey: Callable[[Any, Any], Any] | None = None) -> _Done:
+    shards = [Shard(root, config, group, run, keep_models, per_journey) for group in _balanced(paths, workers)]
     children = [_Child(shard) for shard in shards]
     try:
         summaries = [child.receive() for child in children]
@@ -86,12 +161,10 @@ def check_sharded(root: Path, config: Config, paths: list[Path], workers: int, *
     finally:
         for child in children:
             child.close()
-    files = tuple(sorted(((order, name) for s in summaries for order, name in s.files)))
-    diagnostics = [d for s in summaries for d in s.problems] + main_diagnostics
-    diagnostics += [d for r in results for d in r.diagnostics]
-    if run is not None:
-        diagnostics += _project_rules(run, config, plan, shared_linker, results, diagnostics)
-    return Checked(tuple(name for _, name in files), sorted_unique(diagnostics), len(shards))
+    files = tuple(name for _, name in sorted(f for s in summaries for f in s.files))
+    validity = [d for s in summaries for d in s.problems] + main_diagnostics
+    validity += [d for r in results for d in r.link_diagnostics]
+    return _Done(files, summaries, plan, shared_linker, validity, results)
 
 
 # -- the shard's side --------------------------------------------------------
@@ -106,6 +179,11 @@ class Summary:
     # (file order, document index, kind, document); journeys as stubs: a LocDict holding only the id.
     definitions: list[tuple[int, int, str, Document]]
     tolerated: dict[str, set[str]]
+
+    def comment_rows(self) -> list[tuple[int, str, tuple]]:
+        """(file order, file, comment lines), for merging shards in file order."""
+        order = {name: number for number, name in self.files}
+        return [(order[name], name, lines) for name, lines in self.comments.items()]
 
 
 @dataclass
@@ -122,21 +200,27 @@ class Plan:
 
 @dataclass
 class Result:
-    """Round 2's answer: a shard's link and lint diagnostics, suppressions and references."""
+    """Round 2's answer: a shard's diagnostics, suppressions and references, and on request its journeys."""
 
-    diagnostics: list[Diagnostic]
+    link_diagnostics: list[Diagnostic]
+    findings: list[Diagnostic] = field(default_factory=list)  # of the journey-scope rules
     suppressions: list = field(default_factory=list)
-    references: list = field(default_factory=list)
+    references: list = field(default_factory=list)  # the first reference to each (kind, id)
+    journeys: list = field(default_factory=list)  # (id, Journey, its references), with keep_models
+    extras: dict = field(default_factory=dict)  # journey id -> per_journey(...)
 
 
 class Shard:
     """Some of the project's map files, handled in one process from YAML to findings."""
 
-    def __init__(self, root: Path, config: Config, paths: list[tuple[int, Path]], run: Any):
+    def __init__(self, root: Path, config: Config, paths: list[tuple[int, Path]], run: Any,
+                 keep_models: bool = False, per_journey: Callable[[Any, Any], Any] | None = None):
         self.root = root
         self.config = config
         self.paths = paths
         self.run = run
+        self.keep_models = keep_models
+        self.per_journey = per_journey
         self.journeys: dict[tuple[str, int], Document] = {}
         self.invalid: list[Document] = []
         self.comments: dict[str, tuple] = {}
@@ -171,23 +255,31 @@ class Shard:
         linker = Linker(plan.name, plan.root)
         linker.definitions.by_kind = plan.by_kind
         linker.definitions.tolerated = plan.tolerated
-        journeys = {}
+        journeys, linked = {}, []
         for key, document in self.journeys.items():
             if key in plan.journeys:
-                journeys[document.data["id"]] = linker.journey(document.data, document.file)
+                before = len(linker.references)
+                journey = linker.journey(document.data, document.file)
+                journeys[journey.id] = journey
+                if self.keep_models:
+                    linked.append((journey.id, journey, tuple(linker.references[before:])))
         references = tuple(linker.references)
         linker.check_invalid(self.invalid)  # after the model is made, as compile_project does
+        result = Result(linker.diagnostics, journeys=linked)
         if self.run is None:
-            return Result(linker.diagnostics)
+            return result
         project = Project(name=plan.name, root=plan.root, files=(), **plan.shared, journeys=journeys,
                           references=references, comments=self.comments)
         suppressions = Suppressions.collect(project)
-        diagnostics = linker.diagnostics + self.run.apply(project, suppressions, has_errors=False,
-                                                          scopes=("journey",))
+        result.findings = self.run.apply(project, suppressions, has_errors=False, scopes=("journey",))
+        result.suppressions = suppressions.items
         first_references = {}
         for reference in references:
             first_references.setdefault((reference.kind, reference.target), reference)
-        return Result(diagnostics, suppressions.items, list(first_references.values()))
+        result.references = list(first_references.values())
+        if self.per_journey is not None:
+            result.extras = {jid: self.per_journey(project, journey) for jid, journey in journeys.items()}
+        return result
 
 
 def _stub(document: Document) -> Document:
@@ -229,15 +321,14 @@ def _id_tables(by_kind: dict[str, dict[str, tuple[LocDict, str]]]) -> dict[str, 
     return tables
 
 
-def _project_rules(run: Any, config: Config, plan: Plan, linker: Any, results: list[Result],
-                   diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def _project_rules(run: Any, done: _Done, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     from .lint.suppress import Suppressions
     from .model import Project
 
-    references = list(linker.references) + [ref for result in results for ref in result.references]
-    project = Project(name=plan.name, root=plan.root, files=(), **plan.shared, journeys={},
+    references = list(done.linker.references) + [ref for result in done.results for ref in result.references]
+    project = Project(name=done.plan.name, root=done.plan.root, files=(), **done.plan.shared, journeys={},
                       references=tuple(references))
-    suppressions = Suppressions([item for result in results for item in result.suppressions])
+    suppressions = Suppressions([item for result in done.results for item in result.suppressions])
     has_errors = any(d.severity == "error" for d in diagnostics)
     found = run.apply(project, suppressions, has_errors=has_errors, scopes=("project",))
     return found + run.unused_suppressions(suppressions)

@@ -57,7 +57,6 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     above ``fail_on``, leaves ``out`` untouched (``result.written`` is False).
     """
     from ..lint.engine import lint_compilation
-    from ..pipeline import compile_project
     from .output import check_output_dir
 
     started = time.perf_counter()
@@ -67,7 +66,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     out = Path(out).resolve() if out else default_output(root)
     check_output_dir(out, config, force=force)
 
-    compilation = compile_project(root, config)
+    compilation, diagnostics, made = _compile(root, config, today)
     result = BuildResult(out)
     if not compilation.valid or compilation.project is None:
         result.diagnostics = list(compilation.diagnostics)
@@ -82,9 +81,10 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     result.notes = [note] if note else []
     project = compilation.project
     # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
-    layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say, observations)
+    layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say, observations, made)
     try:
-        diagnostics = lint_compilation(compilation, today=today, observations=observations)
+        if diagnostics is None:
+            diagnostics = lint_compilation(compilation, today=today, observations=observations)
         result.diagnostics = diagnostics
         if strict and fails(diagnostics, fail_on):
             layout.cancel()
@@ -110,6 +110,29 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     result.written = True
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _compile(root: Path, config: Config, today: "datetime.date | None"):
+    """(compilation, lint diagnostics or None, journey diagrams made so far): in shards when that pays off.
+
+    The shards lint as they go and draw each journey's diagrams; on the
+    single-process path lint runs later, once event data is read.
+    """
+    from ..config import map_files
+    from ..pipeline import compile_project
+    from ..sharded import compile_sharded, worker_count
+
+    paths = list(map_files(config))
+    workers = worker_count(config, paths)
+    if workers < 2:
+        return compile_project(root, config), None, None
+    from ..lint.settings import resolve_settings
+
+    done = compile_sharded(root, config, paths, workers, settings=resolve_settings(config), today=today,
+                           per_journey=journey_diagrams)
+    if not done.compilation.valid:
+        return done.compilation, None, None
+    return done.compilation, done.diagnostics, done.per_journey
 
 
 # ---------------------------------------------------------------- diagrams
@@ -222,24 +245,41 @@ class DiagramLayout:
         return _MARKER.sub(lambda m: self._svgs[m.group(1).decode()], page)
 
 
+def _step_anchor(step) -> str:
+    return f"#step-{step.id}"
+
+
+def journey_diagrams(project: Project, journey, observed=None) -> tuple[str, str, str]:
+    """A journey's flow diagram as DOT, its label, and its emotion curve as inline SVG (pure Python)."""
+    from ..render import api
+
+    dot = api.journey_flow_dot(project, journey, step_href=_step_anchor, observed=observed)
+    label = f"Emotion curve of the journey “{journey.title}”"
+    emotion = str(_inline_svg(api.emotion_curve_svg(project, journey, step_href=_step_anchor), label, "emotion-svg-"))
+    return dot, f"Flow of the journey “{journey.title}”: steps, branches and exits", emotion
+
+
 def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress,
-                   observations: dict | None = None) -> DiagramLayout:
-    """Emotion curves now (pure Python); flow diagrams and the portfolio map laid out by Graphviz, started now."""
+                   observations: dict | None = None, made: dict | None = None) -> DiagramLayout:
+    """Emotion curves now (pure Python); flow diagrams and the portfolio map laid out by Graphviz, started now.
+
+    ``made`` holds :func:`journey_diagrams` of some journeys already (made in the shards that compiled them).
+    """
     from ..render import api
 
     dots: dict[str, str] = {}
     labels: dict[str, str] = {}
     diagrams: dict[str, Diagram] = {}
     for journey in project.journeys.values():
-        href = (lambda step: f"#step-{step.id}")
+        if made and journey.id in made:
+            dot, label, emotion = made[journey.id]
+        else:
+            dot, label, emotion = journey_diagrams(project, journey, (observations or {}).get(journey.id))
         name = f"flow-{journey.id}"
-        dots[name] = api.journey_flow_dot(project, journey, step_href=href,
-                                          observed=(observations or {}).get(journey.id))
-        labels[name] = f"Flow of the journey “{journey.title}”: steps, branches and exits"
-        diagrams[name] = Diagram(_placeholder(name), labels[name])
-        label = f"Emotion curve of the journey “{journey.title}”"
-        diagrams[f"emotion-{journey.id}"] = Diagram(
-            _inline_svg(api.emotion_curve_svg(project, journey, step_href=href), label, "emotion-svg-"), label)
+        dots[name] = dot
+        labels[name] = label
+        diagrams[name] = Diagram(_placeholder(name), label)
+        diagrams[f"emotion-{journey.id}"] = Diagram(Markup(emotion), f"Emotion curve of the journey “{journey.title}”")
     dots["portfolio"] = api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
                                           persona_href=lambda p: persona_path(p.id))
     labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"

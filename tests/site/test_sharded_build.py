@@ -1,0 +1,77 @@
+"""``cjmc build`` of a large portfolio compiles, lints and draws in shards: the site must not change.
+
+The same generated portfolio is built on the single-process path and with
+the sharded path forced (two and three shards); every file must be
+byte-identical, and an invalid project must be refused with the same
+diagnostics.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from cjmc import sharded
+from cjmc.site.builder import build_site
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory) -> Path:
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    return generate(12, tmp_path_factory.mktemp("portfolio") / "p", seed=5)
+
+
+def test_sharded_build_writes_the_same_site(portfolio: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CJMC_WORKERS", "1")
+    single = build_site(portfolio, tmp_path / "single")
+    assert single.written and single.pages > 12
+    monkeypatch.setattr(sharded, "MIN_BYTES", 0)
+    calls = []
+    real = sharded.compile_sharded
+
+    def counting(*args, **kwargs):
+        calls.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sharded, "compile_sharded", counting)
+    expected = _files(tmp_path / "single")
+    for workers in ("2", "3"):
+        monkeypatch.setenv("CJMC_WORKERS", workers)
+        out = tmp_path / f"sharded{workers}"
+        result = build_site(portfolio, out)
+        assert result.written
+        assert result.diagnostics == single.diagnostics
+        assert _files(out) == expected
+    assert calls == [2, 3], "the sharded path was not taken"
+
+
+def test_sharded_build_refuses_an_invalid_project_with_the_same_findings(portfolio: Path, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in portfolio.rglob("*.yaml"):
+        target = broken / path.relative_to(portfolio)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    journey = sorted((broken / "maps" / "journeys").glob("*.yaml"))[3]
+    journey.write_text(journey.read_text(encoding="utf-8").replace("personas: [", "personas: [nobody, ", 1),
+                       encoding="utf-8")
+    monkeypatch.setenv("CJMC_WORKERS", "1")
+    single = build_site(broken, tmp_path / "single")
+    monkeypatch.setattr(sharded, "MIN_BYTES", 0)
+    monkeypatch.setenv("CJMC_WORKERS", "2")
+    result = build_site(broken, tmp_path / "sharded")
+    assert result.blocked == single.blocked == "invalid"
+    assert result.diagnostics == single.diagnostics
+    assert any(d.rule == "unresolved-reference" and "nobody" in d.message for d in result.diagnostics)
+    assert not (tmp_path / "sharded").exists()
