@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..fsutil import atomic_write_bytes
 from .engines import Engine, find_engine, start_many
+from .errors import RenderError
 
 
 def cache_key(engine: Engine, fmt: str, dot_text: str) -> str:
@@ -56,6 +57,9 @@ class DiagramCache:
         except OSError:
             pass
         return data
+
+    def has(self, key: str, fmt: str) -> bool:
+        return self._path(key, fmt).is_file()
 
     def put(self, key: str, fmt: str, data: bytes) -> None:
         atomic_write_bytes(self._path(key, fmt), data)
@@ -103,7 +107,11 @@ def render_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = 
 
 
 class CachedRendering:
-    """Diagrams found in the cache plus a :class:`Rendering` of the rest (see :func:`start_cached`)."""
+    """Diagrams found in the cache plus a :class:`Rendering` of the rest (see :func:`start_cached`).
+
+    Outputs are read one at a time (:meth:`each`): a large portfolio's SVGs
+    together are ~100 MB that nobody needs in memory at once.
+    """
 
     def __init__(self, jobs: list[tuple[str, str]], fmt: str, engine: Engine | None, cache: DiagramCache | None,
                  stats: RenderStats):
@@ -111,30 +119,48 @@ class CachedRendering:
         self.fmt = fmt
         self.cache = cache
         self.stats = stats
-        self.results: dict[str, bytes] = {}
         self.keys: dict[str, str] = {}
+        self.hits: set[str] = set()
         missing: list[tuple[str, str]] = []
         for name, text in jobs:
             if cache is not None:
                 self.keys[name] = cache_key(engine, fmt, text)
-                hit = cache.get(self.keys[name], fmt)
-                if hit is not None:
-                    self.results[name] = hit
-                    stats.reused += 1
+                if cache.has(self.keys[name], fmt):
+                    self.hits.add(name)
                     continue
             missing.append((name, text))
         self.rendering = start_many(missing, fmt, engine) if missing else None
 
     def wait(self) -> dict[str, bytes]:
-        fresh = self.rendering.wait() if self.rendering is not None else {}
-        for name, data in fresh.items():
-            if self.cache is not None:
-                self.cache.put(self.keys[name], self.fmt, data)
-            self.results[name] = data
-        self.stats.rendered += len(fresh)
+        try:
+            return dict(self.each())
+        finally:
+            self.cancel()
+
+    def each(self):
+        """Yield ``(name, output)`` in job order once Graphviz is done; fresh outputs go into the cache."""
+        fresh = {}
+        if self.rendering is not None:
+            fresh = dict(self.rendering.each()) if self.cache is None else None
+            if fresh is None:  # store each fresh output as it is read, and keep none of them
+                for name, data in self.rendering.each():
+                    self.cache.put(self.keys[name], self.fmt, data)
+                    self.stats.rendered += 1
+                fresh = {}
+            else:
+                self.stats.rendered += len(fresh)
+            self.rendering.cancel()
+        self.stats.reused += len(self.hits)
+        for name in self.order:
+            if name in fresh:
+                yield name, fresh.pop(name)
+                continue
+            data = self.cache.get(self.keys[name], self.fmt) if self.cache is not None else None
+            if data is None:
+                raise RenderError(f"the diagram cache lost {name} while rendering")
+            yield name, data
         if self.cache is not None:
             self.cache.prune_daily()
-        return {name: self.results[name] for name in self.order}
 
     def cancel(self) -> None:
         if self.rendering is not None:

@@ -137,8 +137,15 @@ class Rendering:
 
     def wait(self) -> dict[str, bytes]:
         """Wait for every batch; ``{key: output bytes}``. Raises RenderError (and stops the rest) on failure."""
+        try:
+            return dict(self.each())
+        finally:
+            self.cancel()
+
+    def each(self):
+        """Wait for every batch, then yield ``(key, output bytes)`` one at a time (call :meth:`cancel` after)."""
         if self._folder is None:
-            return {}
+            return
         folder = Path(self._folder.name)
         try:
             for number, (proc, batch, deadline) in enumerate(self.running):
@@ -152,15 +159,15 @@ class Rendering:
                         message = message.replace(name, key)
                     raise RenderError(f"{self.engine.name} failed (exit {proc.returncode}) on "
                                       f"{_keys(batch, self.names)}: {message or 'no message'}")
-            results = {}
-            for name, key in self.names.items():
-                output = folder / f"{name}.{self.fmt}"
-                if not output.is_file():
-                    raise RenderError(f"{self.engine.name} wrote no output for {key}")
-                results[key] = output.read_bytes()
-            return results
-        finally:
+        except BaseException:
             self.cancel()
+            raise
+        for name, key in self.names.items():
+            output = folder / f"{name}.{self.fmt}"
+            if not output.is_file():
+                self.cancel()
+                raise RenderError(f"{self.engine.name} wrote no output for {key}")
+            yield key, output.read_bytes()
 
     def cancel(self) -> None:
         """Stop whatever still runs and remove the temporary folder."""

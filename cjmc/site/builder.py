@@ -215,34 +215,41 @@ class DiagramLayout:
         from ..render.cache import start_cached
 
         self.diagrams = diagrams
-        self.pending = pending
+        self.pending = tuple(pending)  # names only: the DOT texts are written to disk and not kept
         self.labels = labels
-        self._svgs: dict[str, bytes] = {}
+        self._svgs: dict[str, Path] = {}
+        self._folder = None
         try:
             self._rendering = start_cached(list(pending.items()), "svg", engine, cache_dir / "svg")
         except RenderError as exc:
             raise UsageError(f"cannot render the diagrams: {exc}") from None
 
     def finish(self) -> None:
+        """Wait for Graphviz and make each SVG inline-able, keeping them on disk rather than in memory."""
+        import tempfile
+
         from ..render.api import RenderError
         from ..render.svgclean import clean_svg
 
+        self._folder = tempfile.TemporaryDirectory(prefix="cjmc-svg-")
+        folder = Path(self._folder.name)
         try:
-            raw = self._rendering.wait()
+            for number, (name, raw) in enumerate(self._rendering.each()):
+                svg = clean_svg(raw.decode("utf-8"))
+                self._svgs[name] = path = folder / f"{number}.svg"
+                path.write_bytes(str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode())
         except RenderError as exc:
             raise UsageError(f"cannot render the diagrams: {exc}") from None
-        # One diagram at a time, dropping each input as it is converted: holding the
-        # raw, cleaned and inline copies of every SVG at once cost ~200 MB at N=1000.
-        for name in list(raw):
-            svg = clean_svg(raw.pop(name).decode("utf-8"))
-            self._svgs[name] = str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode()
 
     def cancel(self) -> None:
-        """Stop Graphviz if it still runs (the build stopped early or failed)."""
+        """Stop Graphviz if it still runs (the build stopped early or failed), and remove the SVGs."""
         self._rendering.cancel()
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
     def fill(self, page: bytes) -> bytes:
-        return _MARKER.sub(lambda m: self._svgs[m.group(1).decode()], page)
+        return _MARKER.sub(lambda m: self._svgs[m.group(1).decode()].read_bytes(), page)
 
 
 def _step_anchor(step) -> str:
