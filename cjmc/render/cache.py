@@ -137,8 +137,17 @@ class CachedRendering:
         finally:
             self.cancel()
 
-    def each(self):
-        """Yield ``(name, output)`` in job order once Graphviz is done; fresh outputs go into the cache."""
+    def cached(self, name: str) -> bytes | None:
+        """A job's output if it came from the cache (None when Graphviz is drawing it)."""
+        if name not in self.hits:
+            return None
+        return self.cache.get(self.keys[name], self.fmt)
+
+    def each(self, include_cached: bool = True):
+        """Yield ``(name, output)`` in job order once Graphviz is done; fresh outputs go into the cache.
+
+        ``include_cached=False`` yields only what Graphviz drew in this run.
+        """
         fresh = {}
         if self.rendering is not None:
             fresh = dict(self.rendering.each()) if self.cache is None else None
@@ -154,6 +163,8 @@ class CachedRendering:
         for name in self.order:
             if name in fresh:
                 yield name, fresh.pop(name)
+                continue
+            if not include_cached and name in self.hits:
                 continue
             data = self.cache.get(self.keys[name], self.fmt) if self.cache is not None else None
             if data is None:

@@ -97,7 +97,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         result.diagrams = len(layout.diagrams)
         with Staging(out) as staging:
             written, pages_with_diagrams = render_site(project, config, diagnostics, layout.diagrams, say,
-                                                       staging.write, observations)
+                                                       staging.write, observations, fill=layout.fill_cached)
             say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
             layout.finish()  # raises UsageError when a diagram cannot be laid out
             for path in pages_with_diagrams:
@@ -225,21 +225,41 @@ class DiagramLayout:
             raise UsageError(f"cannot render the diagrams: {exc}") from None
 
     def finish(self) -> None:
-        """Wait for Graphviz and make each SVG inline-able, keeping them on disk rather than in memory."""
+        """Wait for Graphviz and make each new SVG inline-able, keeping them on disk rather than in memory."""
         import tempfile
 
         from ..render.api import RenderError
-        from ..render.svgclean import clean_svg
 
         self._folder = tempfile.TemporaryDirectory(prefix="cjmc-svg-")
         folder = Path(self._folder.name)
         try:
-            for number, (name, raw) in enumerate(self._rendering.each()):
-                svg = clean_svg(raw.decode("utf-8"))
+            for number, (name, raw) in enumerate(self._rendering.each(include_cached=False)):
                 self._svgs[name] = path = folder / f"{number}.svg"
-                path.write_bytes(str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode())
+                path.write_bytes(self._inline(name, raw))
         except RenderError as exc:
             raise UsageError(f"cannot render the diagrams: {exc}") from None
+
+    def _inline(self, name: str, raw: bytes) -> bytes:
+        from ..render.svgclean import clean_svg
+
+        svg = clean_svg(raw.decode("utf-8"))
+        return str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode()
+
+    def fill_cached(self, page: bytes) -> bytes:
+        """Put in the diagrams that came from the cache; the others stay placeholders until :meth:`finish`.
+
+        Called as pages are rendered (also in a forked renderer), so an
+        incremental build writes most pages once.
+        """
+        if PLACEHOLDER_MARK not in page:
+            return page
+
+        def cached(match: re.Match) -> bytes:
+            name = match.group(1).decode()
+            raw = self._rendering.cached(name)
+            return match.group(0) if raw is None else self._inline(name, raw)
+
+        return _MARKER.sub(cached, page)
 
     def cancel(self) -> None:
         """Stop Graphviz if it still runs (the build stopped early or failed), and remove the SVGs."""
@@ -249,6 +269,7 @@ class DiagramLayout:
             self._folder = None
 
     def fill(self, page: bytes) -> bytes:
+        """Put in the diagrams Graphviz drew in this run (after :meth:`finish`)."""
         return _MARKER.sub(lambda m: self._svgs[m.group(1).decode()].read_bytes(), page)
 
 
@@ -389,14 +410,17 @@ PARALLEL_PAGES = 200  # below this, forking a second renderer costs more than it
 def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
                 say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None, *,
                 on_pages_started: Callable[[], None] = lambda: None,
-                parallel_from: int | None = None) -> tuple[list[str], list[str]]:
+                parallel_from: int | None = None,
+                fill: Callable[[bytes], bytes] = lambda page: page) -> tuple[list[str], list[str]]:
     """Render every file of the site and hand each to ``write`` (site path, bytes).
 
     Returns (every path written, the pages holding a diagram placeholder).
     Page contexts are all built first (a bad model stops the build before any
     page exists); pages are then rendered and written one by one, so memory
     holds one rendered page at a time. ``on_pages_started`` runs once page
-    rendering begins (the builder starts Graphviz there).
+    rendering begins. ``fill`` may replace diagram placeholders in a rendered
+    page before it is written (the builder puts in the diagrams it found in
+    its cache).
     """
     from .search import search_index_js
 
@@ -427,7 +451,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
         context = page.resolve_context()
         variables = {f.name: getattr(context, f.name) for f in fields(context)}
         fragments = env.get_template(page.template).generate(site=site, page=page, root=page.root, **variables)
-        return _join_in_chunks(fragments)
+        return fill(_join_in_chunks(fragments))
 
     with_placeholders = render_pages(pages, render, write, on_pages_started, parallel_from)
     return sorted([*files, *(page.path for page in pages)]), with_placeholders

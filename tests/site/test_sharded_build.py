@@ -19,6 +19,14 @@ from cjmc.site.builder import build_site
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _copy_maps(source: Path, target: Path) -> Path:
+    for path in source.rglob("*.yaml"):
+        copy = target / path.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(path.read_bytes())
+    return target
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -57,12 +65,7 @@ def test_sharded_build_writes_the_same_site(portfolio: Path, tmp_path: Path, mon
 
 def test_sharded_build_refuses_an_invalid_project_with_the_same_findings(portfolio: Path, tmp_path: Path,
                                                                            monkeypatch) -> None:
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    for path in portfolio.rglob("*.yaml"):
-        target = broken / path.relative_to(portfolio)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
+    broken = _copy_maps(portfolio, tmp_path / "broken")
     journey = sorted((broken / "maps" / "journeys").glob("*.yaml"))[3]
     journey.write_text(journey.read_text(encoding="utf-8").replace("personas: [", "personas: [nobody, ", 1),
                        encoding="utf-8")
@@ -75,3 +78,20 @@ def test_sharded_build_refuses_an_invalid_project_with_the_same_findings(portfol
     assert result.diagnostics == single.diagnostics
     assert any(d.rule == "unresolved-reference" and "nobody" in d.message for d in result.diagnostics)
     assert not (tmp_path / "sharded").exists()
+
+
+def test_a_rebuild_after_an_edit_equals_a_cold_build(portfolio: Path, tmp_path: Path, monkeypatch) -> None:
+    """Warm diagram cache, pages filled as they are rendered (in two processes): the same site as building anew."""
+    from cjmc.site import builder
+
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10)
+    project = _copy_maps(portfolio, tmp_path / "p")
+    assert build_site(project, tmp_path / "site").written
+    journey = sorted((project / "maps" / "journeys").glob("*.yaml"))[0]
+    journey.write_text(journey.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    assert build_site(project, tmp_path / "site").written  # most diagrams come from the cache now
+    cold_project = _copy_maps(project, tmp_path / "cold")  # maps only: no diagram cache
+    assert build_site(cold_project, tmp_path / "cold-site").written
+    warm, cold = _files(tmp_path / "site"), _files(tmp_path / "cold-site")
+    assert warm == cold
+    assert any(b"Edited" in data for name, data in warm.items() if name.startswith("journeys/"))
