@@ -245,14 +245,18 @@ def _check_depth(text: str, file: str) -> None:
             depth -= 1
 
 
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def _naive_bracket_depth(text: str) -> int:
     depth = deepest = 0
-    for match in re.finditer(r"[\[\]{}]", text):
-        if match.group(0) in "[{":
+    for char in _BRACKET.findall(text):
+        if char == "[" or char == "{":
             depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth = max(0, depth - 1)
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
     return deepest
 
 
