@@ -63,11 +63,13 @@ class Measure:
     total_mb: float  # all the command's processes together (proportional set size, sampled)
 
 
-# A small process that starts the command and reports its wall time, the peak
-# resident set of its largest process (wait4), and the peak of the summed
-# proportional set size (PSS) of the command and every process it starts,
-# sampled every 20 ms. Measured from this large runner directly, a child's
-# peak would include the runner's (fork, and glibc's posix_spawn via
+# A small process that starts the command and reports its wall time and the
+# peak resident set of its largest process (wait4); with "sample", also the
+# peak of the summed proportional set size (PSS) of the command and every
+# process it starts, sampled every 20 ms. Sampling costs CPU (reading
+# smaps_rollup walks page tables), so timed runs never sample: the PSS figure
+# comes from one extra run. Measured from this large runner directly, a
+# child's peak would include the runner's (fork, and glibc's posix_spawn via
 # CLONE_VM, both count the parent's pages until exec). PSS shares pages
 # between the processes that map them, so forked workers are not counted twice.
 LAUNCHER = """
@@ -94,25 +96,30 @@ def pss_kb(pid):
         pass
     return 0
 os.chdir(sys.argv[1])
+sample = sys.argv[2] == "sample"
+argv = sys.argv[3:]
 actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
 start = time.perf_counter()
-pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ, file_actions=actions)
+pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
 peak_total = 0
-while True:
+while sample:
     done, status, usage = os.wait4(pid, os.WNOHANG)
     if done:
         break
     peak_total = max(peak_total, sum(pss_kb(p) for p in tree(pid)))
     time.sleep(0.02)
+if not sample:
+    _, status, usage = os.wait4(pid, 0)
 print(json.dumps([os.waitstatus_to_exitcode(status), time.perf_counter() - start, usage.ru_maxrss, peak_total]))
 """
 
 
-def run_once(argv: list[str], cwd: Path | None = None) -> Measure:
-    """Run ``argv``: its wall time, its largest process's peak memory and its processes' summed peak."""
+def run_once(argv: list[str], cwd: Path | None = None, sample: bool = False) -> Measure:
+    """Run ``argv``: its wall time, its largest process's peak memory and (``sample``) its processes' summed peak."""
     import json
 
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, str(cwd or Path.cwd()), *argv],
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, str(cwd or Path.cwd()), "sample" if sample else "time",
+                           *argv],
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"launcher failed: {done.stderr}")
@@ -123,13 +130,14 @@ def run_once(argv: list[str], cwd: Path | None = None) -> Measure:
 
 
 def median_of(runs: int, argv: list[str], before=None, cwd: Path | None = None) -> Measure:
+    """The median time of ``runs`` runs, then one more run sampled for memory (sampling would skew the time)."""
     results = []
-    for _ in range(runs):
+    for _ in range(runs + 1):
         if before:
             before()
-        results.append(run_once(argv, cwd))
-    return Measure(statistics.median(r.seconds for r in results), max(r.peak_mb for r in results),
-                   max(r.total_mb for r in results))
+        results.append(run_once(argv, cwd, sample=len(results) == runs))
+    timed, sampled = results[:runs], results[runs]
+    return Measure(statistics.median(r.seconds for r in timed), max(r.peak_mb for r in results), sampled.total_mb)
 
 
 def cjmc(*args: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""validate and lint a large portfolio on every core: the same findings, sooner.
+"""Validate, lint and compile a large portfolio on every core: the same results, sooner.
 
 Parsing YAML is most of the work, and Python runs it on one core. Here the
 map files are split into one shard per core (balanced by size); each shard
@@ -23,8 +23,12 @@ Journey documents never leave the process that parsed them: shipping
 position-carrying trees between processes would cost what parsing does.
 The result is the same list of diagnostics that ``compile_project`` plus
 ``lint_compilation`` give; ``tests/core/test_sharded.py`` checks that on
-every acceptance project. A project with event data (``events:``) uses the
-single-process path, because the observed-journey rules need the model.
+every acceptance project. For ``build``, :func:`compile_sharded` also brings
+back each shard's linked journeys (model objects, pickled: far smaller than
+the documents) and what a per-journey hook made in the shard (the diagrams),
+and ``tests/site/test_sharded_build.py`` checks the site is byte-identical.
+A project with event data (``events:``) uses the single-process path,
+because the observed-journey rules need the whole model.
 """
 
 from __future__ import annotations
@@ -93,9 +97,9 @@ class ShardedCompilation:
     workers: int
 
 
-def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, settings: Any,
+def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, settings: Any = None,
                     today: Any = None, per_journey: Callable[[Any, Any], Any] | None = None) -> ShardedCompilation:
-    """Compile and lint in ``workers`` processes, and bring the linked model back.
+    """Compile (and with lint ``settings``, lint) in ``workers`` processes, and bring the linked model back.
 
     Journeys come back as model objects (pickled), a fraction of the size of
     the parsed documents; ``per_journey(project, journey)`` runs in the
@@ -105,7 +109,7 @@ def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int,
     from . import runtime
     from .lint.engine import RuleRun
 
-    run = RuleRun(settings, today=today)
+    run = RuleRun(settings, today=today) if settings is not None else None
     gc_was_enabled = gc.isenabled()
     gc.disable()  # unpickling the model makes millions of objects and no garbage
     try:
@@ -133,7 +137,8 @@ def _assemble(root: Path, config: Config, run: Any, done: "_Done") -> ShardedCom
                       references=tuple(references), comments=comments)
     compilation = Compilation(config, project, sorted_unique(done.validity))
     diagnostics = done.validity + [d for r in done.results for d in r.findings]
-    diagnostics += _project_rules(run, done, diagnostics)
+    if run is not None:
+        diagnostics += _project_rules(run, done, diagnostics)
     extras = {jid: value for result in done.results for jid, value in result.extras.items()}
     return ShardedCompilation(compilation, sorted_unique(diagnostics), extras, len(done.results))
 
@@ -266,10 +271,14 @@ class Shard:
         references = tuple(linker.references)
         linker.check_invalid(self.invalid)  # after the model is made, as compile_project does
         result = Result(linker.diagnostics, journeys=linked)
-        if self.run is None:
+        if self.run is None and self.per_journey is None:
             return result
         project = Project(name=plan.name, root=plan.root, files=(), **plan.shared, journeys=journeys,
                           references=references, comments=self.comments)
+        if self.per_journey is not None:
+            result.extras = {jid: self.per_journey(project, journey) for jid, journey in journeys.items()}
+        if self.run is None:
+            return result
         suppressions = Suppressions.collect(project)
         result.findings = self.run.apply(project, suppressions, has_errors=False, scopes=("journey",))
         result.suppressions = suppressions.items
@@ -277,8 +286,6 @@ class Shard:
         for reference in references:
             first_references.setdefault((reference.kind, reference.target), reference)
         result.references = list(first_references.values())
-        if self.per_journey is not None:
-            result.extras = {jid: self.per_journey(project, journey) for jid, journey in journeys.items()}
         return result
 
 

@@ -48,14 +48,14 @@ def render(journey_id, project, fmt, output, kind, engine, render_all) -> None:
         if kind == "emotion" and fmt == "png" and not render_all:
             fail("png is not available for emotion curves (they are drawn as SVG without Graphviz); use -f svg")
         root = resolve_project(project)
-        result = compile_project(root)
+        result, made = _compile_for_all(root) if render_all else (compile_project(root), None)
         if not result.valid:
             _print_diagnostics(result, root)
             return 1
         chosen = engine or result.config.diagrams_engine or "auto"
         try:
             if render_all:
-                _render_all(result.project, fmt, Path(output), chosen)
+                _render_all(result.project, fmt, Path(output), chosen, made)
             else:
                 _render_one(result.project, journey_id, kind, fmt, output, chosen)
         except RenderError as exc:
@@ -99,29 +99,64 @@ def _render_one(project, journey_id, kind, fmt, output, engine) -> None:
         _emit(render_many([("diagram", dot)], "png", engine)["diagram"], output)
 
 
-def _render_all(project, fmt, folder: Path, engine) -> None:
-    from ..fsutil import atomic_write_bytes
+def _journey_files(project, journey) -> tuple[str, str]:
+    """A journey's flow diagram as DOT and its emotion curve as SVG (run in the shards of a large project)."""
     from ..render import api
-    from ..render.cache import RenderStats, render_cached
+
+    return api.journey_flow_dot(project, journey), api.emotion_curve_svg(project, journey)
+
+
+def _compile_for_all(root: Path):
+    """(compilation, {journey id: _journey_files}): in one process per core for a large portfolio."""
+    from ..config import load_config, map_files
+    from ..pipeline import compile_project
+    from ..sharded import compile_sharded, worker_count
+
+    config = load_config(root)
+    paths = list(map_files(config))
+    workers = worker_count(config, paths)
+    if workers < 2:
+        return compile_project(root, config), {}
+    done = compile_sharded(root, config, paths, workers, per_journey=_journey_files)
+    return done.compilation, done.per_journey
+
+
+def _render_all(project, fmt, folder: Path, engine, made: dict | None = None) -> None:
+    """Write every diagram into ``folder``, one file at a time, leaving files that did not change untouched."""
+    from ..render import api
+    from ..render.cache import RenderStats, start_cached
     from ..render.svgclean import clean_svg
 
-    dots = {f"{jid}.flow": api.journey_flow_dot(project, journey) for jid, journey in project.journeys.items()}
+    made = made or {}
+    outputs = {jid: made.get(jid) or _journey_files(project, journey) for jid, journey in project.journeys.items()}
+    dots = {f"{jid}.flow": dot for jid, (dot, _) in outputs.items()}
     dots["portfolio"] = api.portfolio_dot(project)
-    files: dict[str, bytes] = {}
     stats = RenderStats()
-    if fmt == "dot":
-        files = {f"{key}.dot": text.encode("utf-8") for key, text in dots.items()}
-    else:
-        raw = render_cached(list(dots.items()), fmt, engine, folder / ".cjmc-cache", stats)
-        for key, data in raw.items():
-            files[f"{key}.{fmt}"] = clean_svg(data.decode("utf-8")).encode("utf-8") if fmt == "svg" else data
-    for jid, journey in project.journeys.items():
-        files[f"{jid}.emotion.svg"] = api.emotion_curve_svg(project, journey).encode("utf-8")
-    for name in sorted(files):
+    written = 0
+
+    def put(name: str, data: bytes) -> None:
+        nonlocal written
+        written += 1
         target = folder / name
-        if not target.is_file() or target.read_bytes() != files[name]:
-            atomic_write_bytes(target, files[name])
-    click.echo(f"rendered {stats.rendered}, reused {stats.reused} ({len(files)} files in {folder})", err=True)
+        if not target.is_file() or target.read_bytes() != data:
+            atomic_write_bytes(target, data)
+
+    from ..fsutil import atomic_write_bytes
+
+    if fmt == "dot":
+        for key in sorted(dots):
+            put(f"{key}.dot", dots[key].encode("utf-8"))
+    else:
+        rendering = start_cached(list(dots.items()), fmt, engine, folder / ".cjmc-cache", stats)
+        dots.clear()
+        try:
+            for key, data in rendering.each():
+                put(f"{key}.{fmt}", clean_svg(data.decode("utf-8")).encode("utf-8") if fmt == "svg" else data)
+        finally:
+            rendering.cancel()
+    for jid in sorted(outputs):
+        put(f"{jid}.emotion.svg", outputs[jid][1].encode("utf-8"))
+    click.echo(f"rendered {stats.rendered}, reused {stats.reused} ({written} files in {folder})", err=True)
 
 
 def _emit(data: bytes, output: str | None) -> None:
