@@ -36,6 +36,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,8 @@ def worker_count(config: Config, paths: list[Path], *, min_bytes: int | None = N
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
+    if threading.active_count() > 1:
+        return 1  # never fork a process that runs other threads (cjmc serve): a lock they hold would stay held
     if sum(_size(p) for p in paths) < min_bytes:
         return 1
     return min(cores, len(paths))

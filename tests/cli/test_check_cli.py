@@ -152,3 +152,24 @@ def test_project_is_discovered_upward_from_the_current_folder(project: Path, mon
     monkeypatch.chdir(project / "maps")
     result = run("validate")
     assert result.exit_code == 0 and "2 files" in result.output
+
+
+def test_lint_and_validate_report_the_same_in_one_process_and_in_shards(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    from cjmc import check, sharded
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from generate import generate
+
+    project = generate(16, tmp_path / "p", seed=11)
+    monkeypatch.setattr(sharded, "MIN_BYTES", 0)
+    calls = []
+    real = check.check_sharded
+    monkeypatch.setattr(check, "check_sharded", lambda *a, **k: calls.append(a[3]) or real(*a, **k))
+    for command in (["lint", "--format", "json", "--fail-on", "never"], ["validate", "--format", "sarif"]):
+        single = run(*command, str(project), env={"CJMC_WORKERS": "1"})
+        shards = run(*command, str(project), env={"CJMC_WORKERS": "2"})
+        assert single.exit_code == shards.exit_code == 0, shards.output
+        assert single.output == shards.output
+    assert calls == [2, 2]

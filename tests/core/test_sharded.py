@@ -112,6 +112,17 @@ def test_small_projects_and_projects_with_event_data_use_one_process(tmp_path: P
     assert worker_count(small, small_paths, min_bytes=0) == 2
     monkeypatch.setenv("CJMC_WORKERS", "1")
     assert worker_count(small, small_paths, min_bytes=0) == 1
+    monkeypatch.setenv("CJMC_WORKERS", "2")
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert worker_count(small, small_paths, min_bytes=0) == 1  # as under cjmc serve
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_a_worker_that_fails_is_reported_not_hidden(tmp_path: Path, monkeypatch) -> None:
