@@ -409,7 +409,6 @@ PARALLEL_PAGES = 200  # below this, forking a second renderer costs more than it
 
 def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
                 say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None, *,
-                on_pages_started: Callable[[], None] = lambda: None,
                 parallel_from: int | None = None,
                 fill: Callable[[bytes], bytes] = lambda page: page) -> tuple[list[str], list[str]]:
     """Render every file of the site and hand each to ``write`` (site path, bytes).
@@ -417,10 +416,9 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     Returns (every path written, the pages holding a diagram placeholder).
     Page contexts are all built first (a bad model stops the build before any
     page exists); pages are then rendered and written one by one, so memory
-    holds one rendered page at a time. ``on_pages_started`` runs once page
-    rendering begins. ``fill`` may replace diagram placeholders in a rendered
-    page before it is written (the builder puts in the diagrams it found in
-    its cache).
+    holds one rendered page at a time. ``fill`` may replace diagram
+    placeholders in a rendered page before it is written (the builder puts in
+    the diagrams it found in its cache).
     """
     from .search import search_index_js
 
@@ -453,7 +451,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
         fragments = env.get_template(page.template).generate(site=site, page=page, root=page.root, **variables)
         return fill(_join_in_chunks(fragments))
 
-    with_placeholders = render_pages(pages, render, write, on_pages_started, parallel_from)
+    with_placeholders = render_pages(pages, render, write, lambda: None, parallel_from)
     return sorted([*files, *(page.path for page in pages)]), with_placeholders
 
 
