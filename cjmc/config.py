@@ -58,6 +58,7 @@ def resolve_project(project: str | None) -> Path:
 def load_config(root: Path) -> Config:
     """Read and check ``cjmc.yaml``; any problem is a :class:`UsageError` (exit 2)."""
     from .load.yaml_loader import LoadError, LocDict, decode, load_documents
+    from .validate.schemas import is_valid_fast
     from .validate.validator import schema_errors
 
     path = root / CONFIG_NAME
@@ -78,7 +79,9 @@ def load_config(root: Path) -> Config:
         raise UsageError(f"{CONFIG_NAME} must hold one YAML document",
                          [Diagnostic.at(documents[1].position, "schema", f"{CONFIG_NAME} has a second document")])
     data = documents[0].data
-    errors = schema_errors("config", data, CONFIG_NAME, (documents[0].line, documents[0].column))
+    # As for map documents: the compiled validator first, jsonschema (slow to import) only to explain.
+    errors = [] if is_valid_fast("config", data) else schema_errors("config", data, CONFIG_NAME,
+                                                                     (documents[0].line, documents[0].column))
     if errors:
         raise UsageError(f"{CONFIG_NAME} has errors", errors)
     assert isinstance(data, LocDict)
