@@ -64,3 +64,32 @@ def test_missing_engine_exits_2(monkeypatch, tmp_path):
     monkeypatch.setattr(engines.sys, "executable", str(tmp_path / "python"))
     result = run("warranty-claim", "-p", str(EXAMPLES), "--engine", "dot")
     assert result.exit_code == 2 and "not found" in result.output and "Traceback" not in result.output
+
+
+def test_render_all_of_a_large_portfolio_in_shards_writes_the_same_files(tmp_path, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from cjmc import sharded
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from generate import generate
+
+    project = generate(10, tmp_path / "p", seed=9)
+    outputs = {}
+    real = sharded.compile_sharded
+    calls = []
+    monkeypatch.setattr(sharded, "compile_sharded", lambda *a, **k: calls.append(a[3]) or real(*a, **k))
+    monkeypatch.setattr(sharded, "MIN_BYTES", 0)
+    for workers in ("1", "2"):
+        monkeypatch.setenv("CJMC_WORKERS", workers)
+        calls.clear()
+        out = tmp_path / f"out{workers}"
+        for fmt in ("svg", "dot"):
+            result = run("--all", "-p", str(project), "-o", str(out / fmt), "-f", fmt)
+            assert result.exit_code == 0, result.output
+        assert calls == ([] if workers == "1" else [2, 2])
+        outputs[workers] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                            if p.is_file() and ".cjmc-cache" not in p.parts}
+    assert len(outputs["1"]) == 2 * (10 * 2 + 1)  # flow and emotion per journey, plus the portfolio, per format
+    assert outputs["2"] == outputs["1"]
