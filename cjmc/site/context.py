@@ -303,7 +303,14 @@ def _finding_views(diagnostics: Iterable[Diagnostic]) -> list[FindingView]:
 def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable["RuleSource"],
                 diagrams: Mapping[str, Diagram], *, title: str,
                 observations: Mapping[str, object] | None = None) -> list[Page]:
-    """Every page of the site in a stable order; journey pages build their context when rendered."""
+    """Every page of the site in a stable order.
+
+    Only the lookups many pages share are made here. Each page builds its
+    context when it is rendered, in whichever process renders it, and frees
+    it afterwards: at 1,000 journeys the portfolio-wide contexts alone were
+    ~90 MB, and building them all up front kept one core busy while the
+    other waited.
+    """
     index = _Index(project)
     findings = _finding_views(diagnostics)
     for view in findings:
@@ -312,9 +319,39 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
 
     summaries = {j.id: _journey_summary(index, j, index.findings_by_page.get(journey_path(j.id), []))
                  for j in project.journeys.values()}
-    pages: list[Page] = []
+    pages: list[Page] = [Page("index.html", "home.html", title, "home", None,
+                              make=partial(_home_context, index, summaries, diagnostics, diagrams))]
+    for journey in project.journeys.values():
+        pages.append(Page(journey_path(journey.id), "journey.html", journey.title, "journey", None,
+                          make=partial(_journey_context, index, journey, summaries[journey.id], diagrams,
+                                       (observations or {}).get(journey.id))))
+    for persona in project.personas.values():
+        pages.append(Page(persona_path(persona.id), "persona.html", persona.name, "catalog", None,
+                          make=partial(_persona_context, index, summaries, persona)))
+    for tp in project.touchpoints.values():
+        pages.append(Page(touchpoint_path(tp.id), "catalog_item.html", tp.name, "catalog", None,
+                          make=partial(_touchpoint_context, index, tp)))
+    for channel in project.channels.values():
+        pages.append(Page(channel_path(channel.id), "catalog_item.html", channel.name, "catalog", None,
+                          make=partial(_channel_context, index, channel)))
+    for team in project.teams.values():
+        pages.append(Page(team_path(team.id), "catalog_item.html", team.name, "catalog", None,
+                          make=partial(_team_context, index, team)))
+    pages.append(Page("catalog.html", "catalog.html", "Personas & catalog", "catalog", None,
+                      make=partial(_catalog_context, index)))
+    pages.append(Page("backlog.html", "backlog.html", "Backlog", "backlog", None,
+                      make=partial(_backlog_context, index)))
+    pages.append(Page("lint.html", "lint.html", "Findings", "lint", None,
+                      make=partial(_lint_context, findings, diagnostics)))
+    pages.append(Page("rules.html", "rules.html", "Rules reference", "rules", None,
+                      make=partial(_rules_context, diagnostics, list(rules))))
+    pages.append(Page("search.html", "search.html", "Search", "search", SearchContext()))
+    return pages
 
-    # Home
+
+def _home_context(index: _Index, summaries: dict[str, JourneySummary], diagnostics: list[Diagnostic],
+                  diagrams: Mapping[str, Diagram]) -> HomeContext:
+    project = index.project
     all_pains = [pp for j in project.journeys.values() for _, pp in j.pain_points]
     all_ops = [op for j in project.journeys.values() for _, op in j.opportunities]
     off_target = []
@@ -331,7 +368,7 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
         by_persona.append((Link(persona.name, persona_path(persona.id), persona.summary or ""),
                            tuple(s for s in mine if s.journey.state != "future"),
                            tuple(s for s in mine if s.journey.state == "future")))
-    home = HomeContext(
+    return HomeContext(
         description=Markup(""),
         journeys=tuple(summaries.values()),
         by_persona=tuple(by_persona),
@@ -346,61 +383,62 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
                 "steps": sum(s.steps for s in summaries.values()), "pain_points": len(all_pains),
                 "opportunities": len(all_ops), "touchpoints": len(project.touchpoints)},
     )
-    pages.append(Page("index.html", "home.html", title, "home", home))
 
-    # Journeys
-    for journey in project.journeys.values():
-        pages.append(Page(journey_path(journey.id), "journey.html", journey.title, "journey", None,
-                          make=partial(_journey_context, index, journey, summaries[journey.id], diagrams,
-                                       (observations or {}).get(journey.id))))
 
-    # Personas
-    for persona in project.personas.values():
-        journeys = project.journeys_of_persona(persona.id)
-        pains = [_pain_view(index, j, s, pp) for j in journeys for s, pp in j.pain_points]
-        channels = tuple(Link(project.channels[c].name if c in project.channels else c, channel_path(c))
-                         for c in persona.channels)
-        pages.append(Page(persona_path(persona.id), "persona.html", persona.name, "catalog", PersonaContext(
-            persona, render_markdown(persona.description), channels,
-            tuple(summaries[j.id] for j in journeys), _sorted_pains(pains),
-            tuple(index.findings_by_page.get(persona_path(persona.id), ())))))
+def _persona_context(index: _Index, summaries: dict[str, JourneySummary], persona) -> PersonaContext:
+    project = index.project
+    journeys = project.journeys_of_persona(persona.id)
+    pains = [_pain_view(index, j, s, pp) for j in journeys for s, pp in j.pain_points]
+    channels = tuple(Link(project.channels[c].name if c in project.channels else c, channel_path(c))
+                     for c in persona.channels)
+    return PersonaContext(persona, render_markdown(persona.description), channels,
+                          tuple(summaries[j.id] for j in journeys), _sorted_pains(pains),
+                          tuple(index.findings_by_page.get(persona_path(persona.id), ())))
 
-    # Touchpoints, channels, teams
-    for tp in project.touchpoints.values():
-        usage, pains, journeys = _usage(index, f"touchpoint:{tp.id}")
-        channel = project.channels.get(tp.channel)
-        facts: list[tuple[str, Link | str]] = [
-            ("Channel", Link(channel.name if channel else tp.channel, channel_path(tp.channel)))]
-        owner = index.team_link(tp.owner)
-        facts.append(("Owner", owner if owner else "no owner"))
-        pages.append(Page(touchpoint_path(tp.id), "catalog_item.html", tp.name, "catalog", CatalogItemContext(
-            "touchpoint", tp.id, tp.name, render_markdown(tp.description), tuple(facts),
-            tp.url if tp.url and link_allowed(tp.url) else None, (), journeys, usage, pains, (),
-            tuple(index.findings_by_page.get(touchpoint_path(tp.id), ())))))
-    for channel in project.channels.values():
-        usage, pains, journeys = _usage(index, f"channel:{channel.id}")
-        tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values()
-                    if t.channel == channel.id)
-        pages.append(Page(channel_path(channel.id), "catalog_item.html", channel.name, "catalog",
-                          CatalogItemContext("channel", channel.id, channel.name,
-                                             render_markdown(channel.description), (), None, tps, journeys, usage,
-                                             pains, (),
-                                             tuple(index.findings_by_page.get(channel_path(channel.id), ())))))
-    for team in project.teams.values():
-        tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values() if t.owner == team.id)
-        usage, pains, _ = _usage(index, f"team:{team.id}")
-        owned = tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values() if j.owner == team.id)
-        ops = tuple(_opportunity_view(index, j, s, op) for j in project.journeys.values()
-                    for s, op in j.opportunities if op.owner == team.id and op.status != "done")
-        pages.append(Page(team_path(team.id), "catalog_item.html", team.name, "catalog", CatalogItemContext(
-            "team", team.id, team.name, render_markdown(team.description), (), None, tps, owned, usage, pains, ops,
-            tuple(index.findings_by_page.get(team_path(team.id), ())))))
 
-    # Catalog index
+def _touchpoint_context(index: _Index, tp) -> CatalogItemContext:
+    project = index.project
+    usage, pains, journeys = _usage(index, f"touchpoint:{tp.id}")
+    channel = project.channels.get(tp.channel)
+    facts: list[tuple[str, Link | str]] = [
+        ("Channel", Link(channel.name if channel else tp.channel, channel_path(tp.channel)))]
+    owner = index.team_link(tp.owner)
+    facts.append(("Owner", owner if owner else "no owner"))
+    return CatalogItemContext(
+        "touchpoint", tp.id, tp.name, render_markdown(tp.description), tuple(facts),
+        tp.url if tp.url and link_allowed(tp.url) else None, (), journeys, usage, pains, (),
+        tuple(index.findings_by_page.get(touchpoint_path(tp.id), ())))
+
+
+def _channel_context(index: _Index, channel) -> CatalogItemContext:
+    project = index.project
+    usage, pains, journeys = _usage(index, f"channel:{channel.id}")
+    tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values()
+                if t.channel == channel.id)
+    return CatalogItemContext("channel", channel.id, channel.name, render_markdown(channel.description), (), None,
+                              tps, journeys, usage, pains, (),
+                              tuple(index.findings_by_page.get(channel_path(channel.id), ())))
+
+
+def _team_context(index: _Index, team) -> CatalogItemContext:
+    project = index.project
+    tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values() if t.owner == team.id)
+    usage, pains, _ = _usage(index, f"team:{team.id}")
+    owned = tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values() if j.owner == team.id)
+    ops = tuple(_opportunity_view(index, j, s, op) for j in project.journeys.values()
+                for s, op in j.opportunities if op.owner == team.id and op.status != "done")
+    return CatalogItemContext(
+        "team", team.id, team.name, render_markdown(team.description), (), None, tps, owned, usage, pains, ops,
+        tuple(index.findings_by_page.get(team_path(team.id), ())))
+
+
+def _catalog_context(index: _Index) -> CatalogContext:
+    project = index.project
+
     def used(kind: str, ident: str) -> int:
         return index.reference_counts[(kind, ident)]
 
-    pages.append(Page("catalog.html", "catalog.html", "Personas & catalog", "catalog", CatalogContext(
+    return CatalogContext(
         personas=tuple(EntityRow(Link(p.name, persona_path(p.id)), p.summary or "",
                                  len(project.journeys_of_persona(p.id))) for p in project.personas.values()),
         touchpoints=tuple(EntityRow(Link(t.name, touchpoint_path(t.id)),
@@ -412,9 +450,11 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
         metrics=tuple((m, render_markdown(m.description)) for m in project.metrics.values()),
         evidence=tuple((e, render_markdown(e.description), e.url if e.url and link_allowed(e.url) else None)
                        for e in project.evidence.values()),
-    )))
+    )
 
-    # Backlog
+
+def _backlog_context(index: _Index) -> BacklogContext:
+    project = index.project
     rows = []
     for journey in project.journeys.values():
         jlink = Link(journey.title, journey_path(journey.id))
@@ -434,31 +474,29 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
                                    tuple(Link(pp.id, f"{journey_path(journey.id)}#pp-{pp.id}")
                                          for pp in _opportunity_view(index, journey, step, op).addresses)))
     owners = sorted({r.owner for r in rows if r.owner}, key=lambda link: (link.label, link.href))
-    pages.append(Page("backlog.html", "backlog.html", "Backlog", "backlog", BacklogContext(
-        tuple(rows), SEVERITY_ORDER, STATUS_ORDER, tuple(owners),
-        tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values()))))
+    return BacklogContext(tuple(rows), SEVERITY_ORDER, STATUS_ORDER, tuple(owners),
+                          tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values()))
 
-    # Findings
+
+def _lint_context(findings: list[FindingView], diagnostics: list[Diagnostic]) -> LintContext:
     groups: dict[str, list[FindingView]] = defaultdict(list)
     for view in findings:
         groups[view.diagnostic.rule].append(view)
     ordered = sorted(groups.items(), key=lambda kv: (-max(SEVERITY_RANK.get(f.diagnostic.severity, 0)
                                                          for f in kv[1]), kv[0]))
-    pages.append(Page("lint.html", "lint.html", "Findings", "lint", LintContext(
-        _severity_counts((d.severity for d in diagnostics), FINDING_ORDER),
-        tuple(RuleGroup(rule, views[0].diagnostic.severity, tuple(views)) for rule, views in ordered),
-        len(diagnostics))))
+    return LintContext(_severity_counts((d.severity for d in diagnostics), FINDING_ORDER),
+                       tuple(RuleGroup(rule, views[0].diagnostic.severity, tuple(views)) for rule, views in ordered),
+                       len(diagnostics))
 
-    # Rules reference
-    per_rule = defaultdict(int)
+
+def _rules_context(diagnostics: list[Diagnostic], rules: list["RuleSource"]) -> RulesContext:
+    per_rule: dict[str, int] = defaultdict(int)
     for d in diagnostics:
         per_rule[d.rule] += 1
-    docs = [RuleDoc(r.name, r.severity, render_inline(r.summary), render_markdown(_doc_body(r.documentation), heading_shift=1),
+    docs = [RuleDoc(r.name, r.severity, render_inline(r.summary),
+                    render_markdown(_doc_body(r.documentation), heading_shift=1),
                     r.options, per_rule[r.name], r.kind) for r in rules]
-    pages.append(Page("rules.html", "rules.html", "Rules reference", "rules", RulesContext(tuple(docs))))
-
-    pages.append(Page("search.html", "search.html", "Search", "search", SearchContext()))
-    return pages
+    return RulesContext(tuple(docs))
 
 
 def _doc_body(documentation: str) -> str:
