@@ -203,14 +203,18 @@ def _placeholder(name: str) -> Markup:
 class DiagramLayout:
     """Graphviz laying out diagrams in its own processes while pages render.
 
-    Pages are rendered with a placeholder comment where a Graphviz diagram
-    goes; :meth:`fill` swaps in the inline SVG once :meth:`finish` has
-    collected the output. No thread of ours runs meanwhile, so rendering
-    pages may fork.
+    Pages are rendered with a placeholder comment where a diagram goes. The
+    inline SVGs wait in a temporary folder rather than in memory (a large
+    portfolio's are ~100 MB): the emotion curves (``ready``, drawn in Python)
+    from the start, diagrams found in the cache when a page asks, and what
+    Graphviz draws once :meth:`finish` has collected it. No thread of ours
+    runs meanwhile, so rendering pages may fork.
     """
 
     def __init__(self, diagrams: dict[str, Diagram], pending: dict[str, str], labels: dict[str, str],
-                 engine: str, cache_dir: Path):
+                 engine: str, cache_dir: Path, ready: dict[str, str] | None = None):
+        import tempfile
+
         from ..render.api import RenderError
         from ..render.cache import start_cached
 
@@ -218,24 +222,26 @@ class DiagramLayout:
         self.pending = tuple(pending)  # names only: the DOT texts are written to disk and not kept
         self.labels = labels
         self._svgs: dict[str, Path] = {}
-        self._folder = None
+        self._folder = tempfile.TemporaryDirectory(prefix="cjmc-svg-")
+        for name, svg in (ready or {}).items():
+            self._keep(name, svg.encode())
         try:
             self._rendering = start_cached(list(pending.items()), "svg", engine, cache_dir / "svg")
         except RenderError as exc:
+            self.cancel()
             raise UsageError(f"cannot render the diagrams: {exc}") from None
 
-    def finish(self) -> None:
-        """Wait for Graphviz and make each new SVG inline-able, keeping them on disk rather than in memory."""
-        import tempfile
+    def _keep(self, name: str, svg: bytes) -> None:
+        self._svgs[name] = path = Path(self._folder.name) / f"{len(self._svgs)}.svg"
+        path.write_bytes(svg)
 
+    def finish(self) -> None:
+        """Wait for Graphviz and make each new SVG inline-able."""
         from ..render.api import RenderError
 
-        self._folder = tempfile.TemporaryDirectory(prefix="cjmc-svg-")
-        folder = Path(self._folder.name)
         try:
-            for number, (name, raw) in enumerate(self._rendering.each(include_cached=False)):
-                self._svgs[name] = path = folder / f"{number}.svg"
-                path.write_bytes(self._inline(name, raw))
+            for name, raw in self._rendering.each(include_cached=False):
+                self._keep(name, self._inline(name, raw))
         except RenderError as exc:
             raise UsageError(f"cannot render the diagrams: {exc}") from None
 
@@ -246,7 +252,7 @@ class DiagramLayout:
         return str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode()
 
     def fill_cached(self, page: bytes) -> bytes:
-        """Put in the diagrams that came from the cache; the others stay placeholders until :meth:`finish`.
+        """Put in the diagrams that are ready or in the cache; the others stay placeholders until :meth:`finish`.
 
         Called as pages are rendered (also in a forked renderer), so an
         incremental build writes most pages once.
@@ -254,16 +260,20 @@ class DiagramLayout:
         if PLACEHOLDER_MARK not in page:
             return page
 
-        def cached(match: re.Match) -> bytes:
+        def available(match: re.Match) -> bytes:
             name = match.group(1).decode()
+            if name in self._svgs:
+                return self._svgs[name].read_bytes()
             raw = self._rendering.cached(name)
             return match.group(0) if raw is None else self._inline(name, raw)
 
-        return _MARKER.sub(cached, page)
+        return _MARKER.sub(available, page)
 
     def cancel(self) -> None:
         """Stop Graphviz if it still runs (the build stopped early or failed), and remove the SVGs."""
-        self._rendering.cancel()
+        rendering = getattr(self, "_rendering", None)
+        if rendering is not None:
+            rendering.cancel()
         if self._folder is not None:
             self._folder.cleanup()
             self._folder = None
@@ -298,22 +308,25 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress
     dots: dict[str, str] = {}
     labels: dict[str, str] = {}
     diagrams: dict[str, Diagram] = {}
+    ready: dict[str, str] = {}
     for journey in project.journeys.values():
         if made and journey.id in made:
-            dot, label, emotion = made[journey.id]
+            dot, label, emotion = made.pop(journey.id)
         else:
             dot, label, emotion = journey_diagrams(project, journey, (observations or {}).get(journey.id))
         name = f"flow-{journey.id}"
         dots[name] = dot
         labels[name] = label
         diagrams[name] = Diagram(_placeholder(name), label)
-        diagrams[f"emotion-{journey.id}"] = Diagram(Markup(emotion), f"Emotion curve of the journey “{journey.title}”")
+        emotion_name = f"emotion-{journey.id}"
+        ready[emotion_name] = emotion
+        diagrams[emotion_name] = Diagram(_placeholder(emotion_name), f"Emotion curve of the journey “{journey.title}”")
     dots["portfolio"] = api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
                                           persona_href=lambda p: persona_path(p.id))
     labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"
     diagrams["portfolio"] = Diagram(_placeholder("portfolio"), labels["portfolio"])
     say(f"laying out {len(dots)} diagrams with Graphviz ({engine}) in the background")
-    return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir)
+    return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir, ready)
 
 
 # ---------------------------------------------------------------- pages
