@@ -374,13 +374,25 @@ class _Child:
         child_end.close()
 
     def receive(self) -> Any:
+        status, payload = self._receive()
+        if status == "result":  # a Result, then its journeys in parts (see _send_result)
+            while True:
+                status, part = self._receive()
+                if status == "end":
+                    break
+                journeys, extras = part
+                payload.journeys.extend(journeys)
+                payload.extras.update(extras)
+        return payload
+
+    def _receive(self) -> tuple[str, Any]:
         try:
             status, payload = self.connection.recv()
         except EOFError:
             raise RuntimeError(f"a worker process ended unexpectedly (exit code {self.process.exitcode})") from None
-        if status != "ok":
+        if status == "error":
             raise RuntimeError(f"a worker process failed:\n{payload}")
-        return payload
+        return status, payload
 
     def send(self, plan: Plan) -> None:
         self.connection.send(plan)
@@ -392,13 +404,26 @@ class _Child:
             self.process.kill()
 
 
+PART = 64  # journeys per message: pickling 500 linked journeys at once took ~70 MB of buffer and memo
+
+
+def _send_result(connection: Any, result: Result) -> None:
+    journeys, extras = result.journeys, result.extras
+    result.journeys, result.extras = [], {}
+    connection.send(("result", result))
+    for start in range(0, len(journeys), PART):
+        part = journeys[start:start + PART]
+        connection.send(("part", (part, {jid: extras[jid] for jid, *_ in part if jid in extras})))
+    connection.send(("end", None))
+
+
 def _child_main(connection: Any, shard: Shard) -> None:
     status = 0
     try:
         gc.disable()
         connection.send(("ok", shard.load()))
         plan = connection.recv()
-        connection.send(("ok", shard.finish(plan)))
+        _send_result(connection, shard.finish(plan))
     except EOFError:
         status = 1  # the main process gave up; nothing to report to
     except BaseException:
