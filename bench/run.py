@@ -161,7 +161,7 @@ def engine_path() -> str:
     return find_engine("auto").path
 
 
-def bench_size(n: int, runs: int, work: Path) -> list[tuple[str, Measure, str]]:
+def bench_size(n: int, runs: int, work: Path) -> tuple[list[tuple[str, Measure, str]], list[tuple[str, str, bool]]]:
     project = work / f"n{n}"
     if project.exists():
         shutil.rmtree(project)
@@ -188,6 +188,7 @@ def bench_size(n: int, runs: int, work: Path) -> list[tuple[str, Measure, str]]:
     rows.append(("cjmc validate", validate, ratio(validate, load.seconds, "load")))
     lint = median_of(runs, cjmc("lint", str(project), "--fail-on", "never"))
     rows.append(("cjmc lint", lint, ratio(lint, load.seconds, "load")))
+    peer = None
     if shutil.which("check-jsonschema"):
         files = [str(p) for p in sorted((project / "maps" / "journeys").glob("*.yaml"))]
         peer = median_of(1, ["check-jsonschema", "--schemafile", str(REPO / "schemas" / "journey.schema.json"),
@@ -230,7 +231,26 @@ def bench_size(n: int, runs: int, work: Path) -> list[tuple[str, Measure, str]]:
                  ratio(incremental, build.seconds, "cold build")))
     help_run = median_of(max(runs, 5), cjmc("--help"))
     rows.append(("cjmc --help", help_run, f"{help_run.seconds:.3f} s (target ≤ 0.15 s)"))
-    return rows
+
+    commands = [(name, m) for name, m, _ in rows if name.startswith("cjmc ")]
+    largest = max(commands, key=lambda item: item[1].peak_mb)
+    together = max(commands, key=lambda item: item[1].total_mb)
+    targets = [
+        ("lint ≤ 0.6 × load", f"{lint.seconds / load.seconds:.2f} ×", lint.seconds <= 0.6 * load.seconds),
+        ("build ≤ 1.0 × (load + dot)", f"{build.seconds / (load.seconds + dot.seconds):.2f} ×",
+         build.seconds <= load.seconds + dot.seconds),
+        ("rebuild after one edit ≤ 10 % of a cold build", f"{incremental.seconds / build.seconds:.0%}",
+         incremental.seconds <= 0.10 * build.seconds),
+        ("peak memory ≤ 400 MB, largest process", f"{largest[1].peak_mb:.0f} MB ({largest[0]})",
+         largest[1].peak_mb <= 400),
+        ("peak memory ≤ 400 MB, all processes", f"{together[1].total_mb:.0f} MB ({together[0]})",
+         together[1].total_mb <= 400),
+        ("cjmc --help ≤ 0.15 s", f"{help_run.seconds:.3f} s", help_run.seconds <= 0.15),
+    ]
+    if peer is not None:
+        targets.insert(1, ("lint ≥ 40 × faster than check-jsonschema", f"{peer.seconds / lint.seconds:.0f} ×",
+                           peer.seconds >= 40 * lint.seconds))
+    return rows, targets
 
 
 def main() -> None:
@@ -242,12 +262,17 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="cjmc-bench-"))
     print(f"cjmc benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]} · median of {args.runs} runs")
     for n in args.sizes:
-        rows = bench_size(n, args.runs, work)
+        rows, targets = bench_size(n, args.runs, work)
         print(f"\nN = {n} journeys\n")
         print("| what | median s | peak MB, largest process | peak MB, all processes (PSS) | ratio |")
         print("|---|---:|---:|---:|---|")
         for name, measure, ratio in rows:
             print(f"| {name} | {measure.seconds:.3f} | {measure.peak_mb:.0f} | {measure.total_mb:.0f} | {ratio} |")
+        print(f"\nTargets at N = {n} (the performance issue's; judged at N = 1000)\n")
+        print("| target | figure | holds |")
+        print("|---|---|---|")
+        for target, figure, holds in targets:
+            print(f"| {target} | {figure} | {'yes' if holds else 'no'} |")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 
