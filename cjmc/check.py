@@ -25,7 +25,7 @@ def check_project(root: Path, config: Config | None = None, *, lint: bool, selec
 
         settings = resolve_settings(config, select, ignore)
     paths = list(map_files(config))
-    workers = worker_count(config, paths) if min_bytes is None else worker_count(config, paths, min_bytes=min_bytes)
+    workers = worker_count(config, paths, min_bytes=min_bytes)
     if workers > 1:
         return check_sharded(root, config, paths, workers, lint=lint, settings=settings, today=today), ""
     return _check_in_process(root, config, lint=lint, select=select, ignore=ignore, today=today)

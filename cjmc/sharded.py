@@ -42,10 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .config import Config
+from .config import Config, map_files
 from .diagnostics import Diagnostic, sorted_unique
 from .load.yaml_loader import Document, LocDict
-from .pipeline import load_file, validated_documents
+from .pipeline import building_model, load_file, validated_documents
 
 # Below this much YAML, starting a second process costs more than it saves.
 MIN_BYTES = 512 * 1024
@@ -95,7 +95,7 @@ class ShardedCompilation:
     """What ``build`` needs: the model, every diagnostic (lint included) and each journey's ``per_journey`` output."""
 
     compilation: Any  # pipeline.Compilation, with the validity diagnostics
-    diagnostics: list[Diagnostic]  # validity and lint, as lint_compilation returns them
+    diagnostics: list[Diagnostic] | None  # validity and lint, as lint_compilation returns them (None: not linted)
     per_journey: dict[str, Any]
     workers: int
 
@@ -109,20 +109,32 @@ def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int,
     shards too (the project there holds that shard's journeys and every
     persona and catalog entry), for work such as writing DOT.
     """
-    from . import runtime
     from .lint.engine import RuleRun
 
     run = RuleRun(settings, today=today) if settings is not None else None
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # unpickling the model makes millions of objects and no garbage
-    try:
+    with building_model():  # unpickling the model makes millions of objects, as parsing does
         return _assemble(root, config, run, _run(root, config, paths, workers, run, keep_models=True,
                                                  per_journey=per_journey))
-    finally:
-        if runtime.ONE_SHOT:
-            gc.freeze()  # as compile_project does: the model lives until the command ends
-        if gc_was_enabled:
-            gc.enable()
+
+
+def compile_fastest(root: Path, config: Config, *, settings: Any = None, today: Any = None,
+                    per_journey: Callable[[Any, Any], Any] | None = None) -> ShardedCompilation:
+    """:func:`compile_sharded` when shards pay off for this project, else ``compile_project``.
+
+    On the single-process path nothing is linted (``diagnostics`` is None:
+    the caller lints once event data is read) and ``per_journey`` is empty.
+    An invalid project is never linted either.
+    """
+    from .pipeline import compile_project
+
+    paths = list(map_files(config))
+    workers = worker_count(config, paths)
+    if workers < 2:
+        return ShardedCompilation(compile_project(root, config), None, {}, 1)
+    done = compile_sharded(root, config, paths, workers, settings=settings, today=today, per_journey=per_journey)
+    if not done.compilation.valid:
+        done.diagnostics = None
+    return done
 
 
 def _assemble(root: Path, config: Config, run: Any, done: "_Done") -> ShardedCompilation:

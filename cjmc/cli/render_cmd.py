@@ -48,7 +48,14 @@ def render(journey_id, project, fmt, output, kind, engine, render_all) -> None:
         if kind == "emotion" and fmt == "png" and not render_all:
             fail("png is not available for emotion curves (they are drawn as SVG without Graphviz); use -f svg")
         root = resolve_project(project)
-        result, made = _compile_for_all(root) if render_all else (compile_project(root), None)
+        if render_all:
+            from ..config import load_config
+            from ..sharded import compile_fastest
+
+            done = compile_fastest(root, load_config(root), per_journey=_journey_files)
+            result, made = done.compilation, done.per_journey
+        else:
+            result, made = compile_project(root), None
         if not result.valid:
             _print_diagnostics(result, root)
             return 1
@@ -106,23 +113,9 @@ def _journey_files(project, journey) -> tuple[str, str]:
     return api.journey_flow_dot(project, journey), api.emotion_curve_svg(project, journey)
 
 
-def _compile_for_all(root: Path):
-    """(compilation, {journey id: _journey_files}): in one process per core for a large portfolio."""
-    from ..config import load_config, map_files
-    from ..pipeline import compile_project
-    from ..sharded import compile_sharded, worker_count
-
-    config = load_config(root)
-    paths = list(map_files(config))
-    workers = worker_count(config, paths)
-    if workers < 2:
-        return compile_project(root, config), {}
-    done = compile_sharded(root, config, paths, workers, per_journey=_journey_files)
-    return done.compilation, done.per_journey
-
-
 def _render_all(project, fmt, folder: Path, engine, made: dict | None = None) -> None:
     """Write every diagram into ``folder``, one file at a time, leaving files that did not change untouched."""
+    from ..fsutil import atomic_write_bytes
     from ..render import api
     from ..render.cache import RenderStats, start_cached
     from ..render.svgclean import clean_svg
@@ -140,8 +133,6 @@ def _render_all(project, fmt, folder: Path, engine, made: dict | None = None) ->
         target = folder / name
         if not target.is_file() or target.read_bytes() != data:
             atomic_write_bytes(target, data)
-
-    from ..fsutil import atomic_write_bytes
 
     if fmt == "dot":
         for key in sorted(dots):

@@ -148,16 +148,14 @@ class CachedRendering:
 
         ``include_cached=False`` yields only what Graphviz drew in this run.
         """
-        fresh = {}
+        fresh: dict[str, bytes] = {}  # only without a cache: with one, outputs go there and are read back
         if self.rendering is not None:
-            fresh = dict(self.rendering.each()) if self.cache is None else None
-            if fresh is None:  # store each fresh output as it is read, and keep none of them
-                for name, data in self.rendering.each():
+            for name, data in self.rendering.each():
+                self.stats.rendered += 1
+                if self.cache is None:
+                    fresh[name] = data
+                else:
                     self.cache.put(self.keys[name], self.fmt, data)
-                    self.stats.rendered += 1
-                fresh = {}
-            else:
-                self.stats.rendered += len(fresh)
             self.rendering.cancel()
         self.stats.reused += len(self.hits)
         for name in self.order:

@@ -66,7 +66,14 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     out = Path(out).resolve() if out else default_output(root)
     check_output_dir(out, config, force=force)
 
-    compilation, diagnostics, made = _compile(root, config, today)
+    from ..lint.settings import resolve_settings
+    from ..sharded import compile_fastest
+
+    # On a large portfolio the shards lint as they go and draw each journey's diagrams; on one
+    # process lint runs below, once event data is read.
+    done = compile_fastest(root, config, settings=resolve_settings(config), today=today,
+                           per_journey=journey_diagrams)
+    compilation, diagnostics = done.compilation, done.diagnostics
     result = BuildResult(out)
     if not compilation.valid or compilation.project is None:
         result.diagnostics = list(compilation.diagnostics)
@@ -81,13 +88,13 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     result.notes = [note] if note else []
     project = compilation.project
     # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
-    layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say, observations, made)
+    layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say, observations,
+                            done.per_journey)
     try:
         if diagnostics is None:
             diagnostics = lint_compilation(compilation, today=today, observations=observations)
         result.diagnostics = diagnostics
         if strict and fails(diagnostics, fail_on):
-            layout.cancel()
             result.blocked = "strict"
             result.seconds = time.perf_counter() - started
             return result
@@ -110,29 +117,6 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     result.written = True
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _compile(root: Path, config: Config, today: "datetime.date | None"):
-    """(compilation, lint diagnostics or None, journey diagrams made so far): in shards when that pays off.
-
-    The shards lint as they go and draw each journey's diagrams; on the
-    single-process path lint runs later, once event data is read.
-    """
-    from ..config import map_files
-    from ..pipeline import compile_project
-    from ..sharded import compile_sharded, worker_count
-
-    paths = list(map_files(config))
-    workers = worker_count(config, paths)
-    if workers < 2:
-        return compile_project(root, config), None, None
-    from ..lint.settings import resolve_settings
-
-    done = compile_sharded(root, config, paths, workers, settings=resolve_settings(config), today=today,
-                           per_journey=journey_diagrams)
-    if not done.compilation.valid:
-        return done.compilation, None, None
-    return done.compilation, done.diagnostics, done.per_journey
 
 
 # ---------------------------------------------------------------- diagrams
@@ -222,6 +206,7 @@ class DiagramLayout:
         self.pending = tuple(pending)  # names only: the DOT texts are written to disk and not kept
         self.labels = labels
         self._svgs: dict[str, Path] = {}
+        self._rendering = None
         self._folder = tempfile.TemporaryDirectory(prefix="cjmc-svg-")
         for name, svg in (ready or {}).items():
             self._keep(name, svg.encode())
@@ -271,9 +256,8 @@ class DiagramLayout:
 
     def cancel(self) -> None:
         """Stop Graphviz if it still runs (the build stopped early or failed), and remove the SVGs."""
-        rendering = getattr(self, "_rendering", None)
-        if rendering is not None:
-            rendering.cancel()
+        if self._rendering is not None:
+            self._rendering.cancel()
         if self._folder is not None:
             self._folder.cleanup()
             self._folder = None
@@ -287,14 +271,21 @@ def _step_anchor(step) -> str:
     return f"#step-{step.id}"
 
 
-def journey_diagrams(project: Project, journey, observed=None) -> tuple[str, str, str]:
-    """A journey's flow diagram as DOT, its label, and its emotion curve as inline SVG (pure Python)."""
+def _flow_label(journey) -> str:
+    return f"Flow of the journey “{journey.title}”: steps, branches and exits"
+
+
+def _emotion_label(journey) -> str:
+    return f"Emotion curve of the journey “{journey.title}”"
+
+
+def journey_diagrams(project: Project, journey, observed=None) -> tuple[str, str]:
+    """A journey's flow diagram as DOT and its emotion curve as inline SVG (pure Python)."""
     from ..render import api
 
     dot = api.journey_flow_dot(project, journey, step_href=_step_anchor, observed=observed)
-    label = f"Emotion curve of the journey “{journey.title}”"
-    emotion = str(_inline_svg(api.emotion_curve_svg(project, journey, step_href=_step_anchor), label, "emotion-svg-"))
-    return dot, f"Flow of the journey “{journey.title}”: steps, branches and exits", emotion
+    curve = api.emotion_curve_svg(project, journey, step_href=_step_anchor)
+    return dot, str(_inline_svg(curve, _emotion_label(journey), "emotion-svg-"))
 
 
 def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress,
@@ -311,16 +302,16 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress
     ready: dict[str, str] = {}
     for journey in project.journeys.values():
         if made and journey.id in made:
-            dot, label, emotion = made.pop(journey.id)
+            dot, emotion = made.pop(journey.id)
         else:
-            dot, label, emotion = journey_diagrams(project, journey, (observations or {}).get(journey.id))
+            dot, emotion = journey_diagrams(project, journey, (observations or {}).get(journey.id))
         name = f"flow-{journey.id}"
         dots[name] = dot
-        labels[name] = label
-        diagrams[name] = Diagram(_placeholder(name), label)
+        labels[name] = _flow_label(journey)
+        diagrams[name] = Diagram(_placeholder(name), labels[name])
         emotion_name = f"emotion-{journey.id}"
         ready[emotion_name] = emotion
-        diagrams[emotion_name] = Diagram(_placeholder(emotion_name), f"Emotion curve of the journey “{journey.title}”")
+        diagrams[emotion_name] = Diagram(_placeholder(emotion_name), _emotion_label(journey))
     dots["portfolio"] = api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
                                           persona_href=lambda p: persona_path(p.id))
     labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"
