@@ -360,11 +360,11 @@ def _balanced(paths: list[Path], groups: int) -> list[list[tuple[int, Path]]]:
     """Split files into ``groups`` of about equal size, largest first; each keeps file order."""
     shards: list[list[tuple[int, Path]]] = [[] for _ in range(groups)]
     loads = [0] * groups
-    numbered = sorted(enumerate(paths), key=lambda item: (-_size(item[1]), item[0]))
-    for order, path in numbered:
+    sizes = [_size(path) for path in paths]
+    for order in sorted(range(len(paths)), key=lambda number: (-sizes[number], number)):
         lightest = loads.index(min(loads))
-        shards[lightest].append((order, path))
-        loads[lightest] += _size(path)
+        shards[lightest].append((order, paths[order]))
+        loads[lightest] += sizes[order]
     return [sorted(shard, key=lambda item: item[0]) for shard in shards if shard]
 
 
