@@ -234,8 +234,20 @@ def _check_depth(text: str, file: str) -> None:
         brackets = _naive_bracket_depth(text)
     if brackets <= _HALF_DEPTH and _DEEP_LINE.search(text) is None:
         return
+    try:
+        _count_depth(text, file, _CoreSchemaLoader)
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" not in str(exc.problem):
+            raise
+        # libyaml 0.2.6 (PyYAML >= 6.0.3) stops at 1,000 levels, and its scanner reads a run of
+        # brackets before the first event, so the C parser fails before we reach our limit.
+        # PyYAML's Python scanner looks at most 1,024 characters ahead: it finds our exact place.
+        _count_depth(text, file, yaml.SafeLoader)
+
+
+def _count_depth(text: str, file: str, loader: type) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_CoreSchemaLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
