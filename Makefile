@@ -30,7 +30,7 @@ demo: install
 
 ## test: install cjmc with its test tools and run the whole test suite
 test: install-test
-	$(BIN)/python -m pytest
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 
 ## golden: regenerate golden files on purpose (review the diff before committing)
 golden: install-test

@@ -36,12 +36,13 @@ class LoadedFile:
     comments: tuple[tuple[int, str], ...]
 
 
-def load_file(path: Path, root: Path) -> LoadedFile:
+def load_file(path: Path, root: Path, data: bytes | None = None) -> LoadedFile:
+    """Load one map file (``data``: its bytes, when the caller has read them already)."""
     from .load.yaml_loader import LoadError, comment_lines, decode, load_documents
 
     name = relative(path, root)
     try:
-        text = decode(path.read_bytes(), name)
+        text = decode(path.read_bytes() if data is None else data, name)
     except LoadError as exc:
         return LoadedFile(name, [], [exc.diagnostic], ())
     except OSError as exc:

@@ -98,27 +98,33 @@ class ShardedCompilation:
     diagnostics: list[Diagnostic] | None  # validity and lint, as lint_compilation returns them (None: not linted)
     per_journey: dict[str, Any]
     workers: int
+    cached_files: int = 0  # map files whose results came from the cache
+    sources: dict[str, str] = field(default_factory=dict)  # journey id -> key of all it was compiled from
 
 
 def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, settings: Any = None,
-                    today: Any = None, per_journey: Callable[[Any, Any], Any] | None = None) -> ShardedCompilation:
+                    today: Any = None, per_journey: Callable[[Any, Any], Any] | None = None,
+                    cache_dir: Path | None = None) -> ShardedCompilation:
     """Compile (and with lint ``settings``, lint) in ``workers`` processes, and bring the linked model back.
 
     Journeys come back as model objects (pickled), a fraction of the size of
     the parsed documents; ``per_journey(project, journey)`` runs in the
-    shards too (the project there holds that shard's journeys and every
-    persona and catalog entry), for work such as writing DOT.
+    shards too (the project there holds that file's journeys and every
+    persona and catalog entry), for work such as writing DOT. With
+    ``cache_dir``, what each unchanged map file gave last time is taken from
+    there instead of parsed, linked and linted again (see :class:`Shard`).
     """
     from .lint.engine import RuleRun
 
     run = RuleRun(settings, today=today) if settings is not None else None
     with building_model():  # unpickling the model makes millions of objects, as parsing does
         return _assemble(root, config, run, _run(root, config, paths, workers, run, keep_models=True,
-                                                 per_journey=per_journey))
+                                                 per_journey=per_journey, cache_dir=cache_dir))
 
 
 def compile_fastest(root: Path, config: Config, *, settings: Any = None, today: Any = None,
-                    per_journey: Callable[[Any, Any], Any] | None = None) -> ShardedCompilation:
+                    per_journey: Callable[[Any, Any], Any] | None = None,
+                    cache_dir: Path | None = None) -> ShardedCompilation:
     """:func:`compile_sharded` when shards pay off for this project, else ``compile_project``.
 
     On the single-process path nothing is linted (``diagnostics`` is None:
@@ -131,7 +137,8 @@ def compile_fastest(root: Path, config: Config, *, settings: Any = None, today: 
     workers = worker_count(config, paths)
     if workers < 2:
         return ShardedCompilation(compile_project(root, config), None, {}, 1)
-    done = compile_sharded(root, config, paths, workers, settings=settings, today=today, per_journey=per_journey)
+    done = compile_sharded(root, config, paths, workers, settings=settings, today=today, per_journey=per_journey,
+                           cache_dir=cache_dir)
     if not done.compilation.valid:
         done.diagnostics = None
     return done
@@ -141,7 +148,9 @@ def _assemble(root: Path, config: Config, run: Any, done: "_Done") -> ShardedCom
     from .model import Project
     from .pipeline import Compilation
 
-    linked = {jid: item for result in done.results for jid, *item in result.journeys}
+    import pickle
+
+    linked = {jid: item for result in done.results for blob in result.journeys for jid, *item in pickle.loads(blob)}
     journeys, references = {}, list(done.linker.references)
     for jid in done.linker.definitions.by_kind["journey"]:
         journey, journey_references = linked[jid]
@@ -155,7 +164,9 @@ def _assemble(root: Path, config: Config, run: Any, done: "_Done") -> ShardedCom
     if run is not None:
         diagnostics += _project_rules(run, done, diagnostics)
     extras = {jid: value for result in done.results for jid, value in result.extras.items()}
-    return ShardedCompilation(compilation, sorted_unique(diagnostics), extras, len(done.results))
+    return ShardedCompilation(compilation, sorted_unique(diagnostics), extras, len(done.results),
+                              sum(result.cached_files for result in done.results),
+                              {jid: key for result in done.results for jid, key in result.sources.items()})
 
 
 @dataclass
@@ -169,8 +180,9 @@ class _Done:
 
 
 def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, *, keep_models: bool = False,
-         per_journey: Callable[[Any, Any], Any] | None = None) -> _Done:
-    shards = [Shard(root, config, group, run, keep_models, per_journey) for group in _balanced(paths, workers)]
+         per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None) -> _Done:
+    cache = _FileCache(cache_dir, run, per_journey) if cache_dir is not None else None
+    shards = [Shard(root, config, group, run, keep_models, per_journey, cache) for group in _balanced(paths, workers)]
     children = [_Child(shard) for shard in shards]
     try:
         summaries = [child.receive() for child in children]
@@ -199,6 +211,7 @@ class Summary:
     # (file order, document index, kind, document); journeys as stubs: a LocDict holding only the id.
     definitions: list[tuple[int, int, str, Document]]
     tolerated: dict[str, set[str]]
+    hashes: dict[str, str] = field(default_factory=dict)  # file -> sha256 of its bytes (with a cache)
 
     def comment_rows(self) -> list[tuple[int, str, tuple]]:
         """(file order, file, comment lines), for merging shards in file order."""
@@ -216,6 +229,7 @@ class Plan:
     journeys: set[tuple[str, int]]  # (file, document index) of every journey definition that counts
     name: str
     root: str
+    key: str = ""  # a digest of everything the plan was made from (with a cache)
 
 
 @dataclass
@@ -226,46 +240,167 @@ class Result:
     findings: list[Diagnostic] = field(default_factory=list)  # of the journey-scope rules
     suppressions: list = field(default_factory=list)
     references: list = field(default_factory=list)  # the first reference to each (kind, id)
-    journeys: list = field(default_factory=list)  # (id, Journey, its references), with keep_models
+    journeys: list = field(default_factory=list)  # pickled [(id, Journey, its references)] per file, with keep_models
     extras: dict = field(default_factory=dict)  # journey id -> per_journey(...)
+    cached_files: int = 0
+    sources: dict = field(default_factory=dict)  # journey id -> cache key of its file's result (with a cache)
+
+
+@dataclass
+class Linked:
+    """What one journey file gives in round 2: the unit that is cached.
+
+    The journeys stay pickled: a shard only forwards them, and unpickling a
+    linked journey costs about what linking it does.
+    """
+
+    journeys: bytes  # pickled [(id, Journey, its references)] (empty when nobody needs the models)
+    ids: list[str]  # of those journeys
+    references: list  # every reference the file's journeys make
+    link_diagnostics: list[Diagnostic]
+    findings: list[Diagnostic]
+    suppressions: list
+
+
+class _FileCache:
+    """Round 1 and round 2 results of unchanged map files, in ``.cjmc-cache/compile/``.
+
+    Only a file without any problem is cached (problems need the documents
+    for ``check_invalid``). Round 1's key is the code, the file's name and
+    the sha256 of its bytes; round 2's adds the plan's key (every id, and the
+    content of every persona and catalog file), the lint settings and today's
+    date: anything that could change a file's result changes its key.
+    """
+
+    def __init__(self, folder: Path, run: Any, per_journey: Callable[[Any, Any], Any] | None):
+        from .keyed_cache import KeyedFolder, code_fingerprint, digest
+
+        self.folder = KeyedFolder(folder)
+        self.code = code_fingerprint()
+        self.digest = digest
+        if run is None:
+            self.settings = "no lint"
+        else:
+            import json
+
+            self.settings = json.dumps([[name, setting.severity, dict(setting.options)]
+                                        for name, setting in sorted(run.settings.items())],
+                                       sort_keys=True, default=repr) + str(run.context["today"])
+        self.per_journey = "" if per_journey is None else f"{per_journey.__module__}.{per_journey.__qualname__}"
+
+    def load_key(self, name: str, content: str) -> str:
+        return self.digest("load", self.code, name, content)
+
+    def link_key(self, plan: Plan, name: str, content: str) -> str:
+        return self.digest("link", self.code, plan.key, name, content, self.settings)
+
+    def extras_key(self, link_key: str) -> str:
+        return self.digest("extras", link_key, self.per_journey)
+
+    def get(self, key: str) -> Any:
+        import pickle
+
+        data = self.folder.get(key, "pickle")
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a damaged entry is a miss, never an error
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        import pickle
+
+        try:
+            self.folder.put(key, "pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a read-only checkout builds without a cache
 
 
 class Shard:
-    """Some of the project's map files, handled in one process from YAML to findings."""
+    """Some of the project's map files, handled in one process from YAML to findings.
+
+    Round 2 works file by file (a file's journeys are linked, drawn and
+    linted on their own: journey-scope rules report only in the journey's
+    file), so each file's result can be cached and reused while the rest of
+    the portfolio changes.
+    """
 
     def __init__(self, root: Path, config: Config, paths: list[tuple[int, Path]], run: Any,
-                 keep_models: bool = False, per_journey: Callable[[Any, Any], Any] | None = None):
+                 keep_models: bool = False, per_journey: Callable[[Any, Any], Any] | None = None,
+                 cache: _FileCache | None = None):
         self.root = root
         self.config = config
         self.paths = paths
         self.run = run
         self.keep_models = keep_models
         self.per_journey = per_journey
+        self.cache = cache
         self.journeys: dict[tuple[str, int], Document] = {}
         self.invalid: list[Document] = []
         self.comments: dict[str, tuple] = {}
+        self.hashes: dict[str, str] = {}
+        self.clean: set[str] = set()  # files without any problem (the ones that may be cached)
+        self.journey_files: dict[str, Path] = {}  # files that define journeys, in file order
+        self.from_cache = 0
 
     def load(self) -> Summary:
         from .link.linker import Linker
 
         files, problems, definitions = [], [], []
         for order, path in self.paths:
-            loaded = load_file(path, self.root)
-            files.append((order, loaded.path))
-            problems.extend(loaded.problems)
-            if loaded.comments:
-                self.comments[loaded.path] = loaded.comments
-            for document, kind, is_valid in validated_documents(loaded, problems):
-                if not is_valid:
-                    self.invalid.append(document)
-                elif kind == "journey":
-                    self.journeys[(document.file, document.index)] = document
-                    definitions.append((order, document.index, kind, _stub(document)))
-                else:
-                    definitions.append((order, document.index, kind, document))
+            data, name = self._read(path)
+            entry = self._cached_load(name)
+            if entry is not None:
+                comments, defined = entry
+            else:
+                loaded = load_file(path, self.root, data)
+                name, comments, defined = loaded.path, loaded.comments, []
+                found: list[Diagnostic] = list(loaded.problems)
+                for document, kind, is_valid in validated_documents(loaded, found):
+                    if not is_valid:
+                        self.invalid.append(document)
+                    elif kind == "journey":
+                        self.journeys[(document.file, document.index)] = document
+                        defined.append((document.index, kind, _stub(document)))
+                    else:
+                        defined.append((document.index, kind, document))
+                problems.extend(found)
+                if not found and name in self.hashes:
+                    self.clean.add(name)
+                    self.cache.put(self.cache.load_key(name, self.hashes[name]), (comments, defined))
+            files.append((order, name))
+            if comments:
+                self.comments[name] = comments
+            for index, kind, document in defined:
+                definitions.append((order, index, kind, document))
+                if kind == "journey":
+                    self.journey_files[name] = path
         tolerant = Linker("", "")
         tolerant.tolerate(self.invalid)
-        return Summary(files, problems, self.comments, definitions, tolerant.definitions.tolerated)
+        return Summary(files, problems, self.comments, definitions, tolerant.definitions.tolerated, self.hashes)
+
+    def _read(self, path: Path) -> tuple[bytes | None, str]:
+        """The file's bytes and name; with a cache, its content digest is noted too."""
+        from .config import relative
+
+        name = relative(path, self.root)
+        if self.cache is None:
+            return None, name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None, name  # load_file reports it
+        self.hashes[name] = self.cache.digest(data)
+        return data, name
+
+    def _cached_load(self, name: str) -> Any:
+        if self.cache is None or name not in self.hashes:
+            return None
+        entry = self.cache.get(self.cache.load_key(name, self.hashes[name]))
+        if entry is not None:
+            self.clean.add(name)
+        return entry
 
     def finish(self, plan: Plan) -> Result:
         from .link.linker import Linker
@@ -275,33 +410,90 @@ class Shard:
         linker = Linker(plan.name, plan.root)
         linker.definitions.by_kind = plan.by_kind
         linker.definitions.tolerated = plan.tolerated
-        journeys, linked = {}, []
-        for key, document in self.journeys.items():
-            if key in plan.journeys:
-                before = len(linker.references)
-                journey = linker.journey(document.data, document.file)
-                journeys[journey.id] = journey
-                if self.keep_models:
-                    linked.append((journey.id, journey, tuple(linker.references[before:])))
-        references = tuple(linker.references)
+        result = Result([])
+        references = []
+        for name, path in self.journey_files.items():
+            linked, extras, key = self._linked(plan, linker, name, path)
+            if key is not None:
+                result.sources.update(dict.fromkeys(linked.ids, key))
+            result.link_diagnostics.extend(linked.link_diagnostics)
+            result.findings.extend(linked.findings)
+            result.suppressions.extend(linked.suppressions)
+            references.extend(linked.references)
+            if self.keep_models:
+                result.journeys.append(linked.journeys)
+            result.extras.update(extras)
+        result.cached_files = self.from_cache
         linker.check_invalid(self.invalid)  # after the model is made, as compile_project does
-        result = Result(linker.diagnostics, journeys=linked)
-        if self.run is None and self.per_journey is None:
-            return result
-        project = Project(name=plan.name, root=plan.root, files=(), **plan.shared, journeys=journeys,
-                          references=references, comments=self.comments)
-        if self.per_journey is not None:
-            result.extras = {jid: self.per_journey(project, journey) for jid, journey in journeys.items()}
+        result.link_diagnostics.extend(linker.diagnostics)
         if self.run is None:
             return result
-        suppressions = Suppressions.collect(project)
-        result.findings = self.run.apply(project, suppressions, has_errors=False, scopes=("journey",))
-        result.suppressions = suppressions.items
+        # Suppressions in files without journeys (personas, the catalog) are for the project-scope rules.
+        rest = {name: lines for name, lines in self.comments.items() if name not in self.journey_files}
+        result.suppressions.extend(Suppressions.collect(Project(name=plan.name, root=plan.root, files=(),
+                                                                **plan.shared, journeys={}, references=(),
+                                                                comments=rest)).items)
         first_references = {}
         for reference in references:
             first_references.setdefault((reference.kind, reference.target), reference)
         result.references = list(first_references.values())
         return result
+
+    def _linked(self, plan: Plan, linker: Any, name: str, path: Path) -> tuple[Linked, dict, str | None]:
+        """One journey file's round 2: from the cache when its content and the plan are unchanged."""
+        key = None
+        if self.cache is not None and name in self.clean:
+            key = self.cache.link_key(plan, name, self.hashes[name])
+            linked = self.cache.get(key)
+            extras = self.cache.get(self.cache.extras_key(key)) if self.per_journey is not None else {}
+            if linked is not None and extras is not None:
+                self.from_cache += 1
+                return linked, extras, key
+        linked, extras = self._link_file(plan, linker, name, path)
+        if key is not None:
+            self.cache.put(key, linked)
+            if self.per_journey is not None:
+                self.cache.put(self.cache.extras_key(key), extras)
+        return linked, extras, key
+
+    def _link_file(self, plan: Plan, linker: Any, name: str, path: Path) -> tuple[Linked, dict]:
+        from .lint.suppress import Suppressions
+        from .model import Project
+
+        documents = [document for (file, _), document in self.journeys.items() if file == name]
+        if not documents:  # round 1 came from the cache: parse the file now
+            loaded = load_file(path, self.root)
+            documents = [document for document, kind, is_valid in validated_documents(loaded, [])
+                         if is_valid and kind == "journey"]
+        diagnostics_before = len(linker.diagnostics)
+        journeys, linked = {}, []
+        for document in documents:
+            if (document.file, document.index) in plan.journeys:
+                before = len(linker.references)
+                journey = linker.journey(document.data, document.file)
+                journeys[journey.id] = journey
+                linked.append((journey.id, journey, tuple(linker.references[before:])))
+        blob = b""
+        if self.keep_models or self.cache is not None:
+            import pickle
+
+            blob = pickle.dumps(linked, protocol=pickle.HIGHEST_PROTOCOL)
+        result = Linked(blob, [jid for jid, _, _ in linked], [ref for _, _, refs in linked for ref in refs],
+                        linker.diagnostics[diagnostics_before:], [], [])
+        del linker.diagnostics[diagnostics_before:]
+        if self.run is None and self.per_journey is None:
+            return result, {}
+        comments = {name: self.comments[name]} if name in self.comments else {}
+        project = Project(name=plan.name, root=plan.root, files=(), **plan.shared, journeys=journeys,
+                          references=tuple(ref for _, _, refs in linked for ref in refs), comments=comments)
+        extras = {}
+        if self.per_journey is not None:
+            extras = {jid: self.per_journey(project, journey) for jid, journey in journeys.items()}
+        if self.run is not None:
+            suppressions = Suppressions.collect(project)
+            result.findings = self.run.apply(project, suppressions, has_errors=False, scopes=("journey",))
+            result.suppressions = suppressions.items
+        return result, extras
 
 
 def _stub(document: Document) -> Document:
@@ -328,8 +520,27 @@ def _plan(root: Path, config: Config, summaries: list[Summary]) -> tuple[Plan, l
                 if kind == "journey" and linker.definitions.by_kind["journey"].get(document.data["id"], (None,))[0]
                 is document.data}
     plan = Plan(_id_tables(linker.definitions.by_kind), linker.definitions.tolerated, shared, journeys,
-                config.name, str(root))
+                config.name, str(root), _plan_key(config, root, summaries, ordered, linker.definitions.tolerated))
     return plan, list(linker.diagnostics), linker
+
+
+def _plan_key(config: Config, root: Path, summaries: list[Summary], ordered: list, tolerated: dict) -> str:
+    """Everything the plan is made from: every definition (a journey by its id and place, any other by
+    the content of its file), the tolerated ids, the project's name and folder. Empty without a cache."""
+    hashes = {name: content for summary in summaries for name, content in summary.hashes.items()}
+    if not hashes:
+        return ""
+    from .keyed_cache import code_fingerprint, digest
+
+    parts = [code_fingerprint(), config.name, str(root), repr(sorted((k, sorted(v)) for k, v in tolerated.items()))]
+    for order, index, kind, document in ordered:
+        if kind == "journey":
+            data = document.data
+            parts.append(f"{order}|{index}|journey|{document.file}|{data['id']}|{data.pos!r}|"
+                         f"{document.line}|{document.column}")
+        else:
+            parts.append(f"{order}|{index}|{kind}|{document.file}|{hashes.get(document.file, 'unhashed')}")
+    return digest(*parts)
 
 
 def _id_tables(by_kind: dict[str, dict[str, tuple[LocDict, str]]]) -> dict[str, dict[str, tuple[Any, str]]]:
@@ -416,7 +627,7 @@ class _Child:
             self.process.kill()
 
 
-PART = 64  # journeys per message: pickling 500 linked journeys at once took ~70 MB of buffer and memo
+PART = 64  # files (or extras) per message: pickling 500 linked journeys at once took ~70 MB of buffer and memo
 
 
 def _send_result(connection: Any, result: Result) -> None:
@@ -424,8 +635,10 @@ def _send_result(connection: Any, result: Result) -> None:
     result.journeys, result.extras = [], {}
     connection.send(("result", result))
     for start in range(0, len(journeys), PART):
-        part = journeys[start:start + PART]
-        connection.send(("part", (part, {jid: extras[jid] for jid, *_ in part if jid in extras})))
+        connection.send(("part", (journeys[start:start + PART], {})))
+    items = list(extras.items())
+    for start in range(0, len(items), PART):
+        connection.send(("part", ([], dict(items[start:start + PART]))))
     connection.send(("end", None))
 
 

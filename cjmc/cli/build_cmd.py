@@ -23,13 +23,17 @@ ENGINES = ("auto", "dot", "graphviz-pure")
 @click.option("--force", is_flag=True, help="Replace an existing non-empty output folder not created by cjmc.")
 @click.option("--engine", type=click.Choice(ENGINES), default=None,
               help="Graphviz engine for diagrams (default: diagrams.engine in cjmc.yaml, else auto).")
-def build(project, output, strict, fail_on, force, engine) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Make everything anew: do not use or update .cjmc-cache nor reuse pages of the previous build.")
+def build(project, output, strict, fail_on, force, engine, no_cache) -> None:
     """Validate and lint PROJECT, render every diagram and write the HTML site.
 
     An invalid project (YAML, schema or reference errors) is never published:
     the errors are printed and the exit code is 1. Lint findings do not block
     publishing unless --strict is given. The previous site stays intact if the
-    build fails or is interrupted.
+    build fails or is interrupted. A large portfolio is rebuilt incrementally:
+    unchanged map files, diagrams and pages come from .cjmc-cache and the
+    previous build.
     """
 
     def action() -> int:
@@ -48,7 +52,7 @@ def build(project, output, strict, fail_on, force, engine) -> None:
                 click.echo(f"[{time.perf_counter() - started:5.1f}s] {message}", err=True)
 
         result = build_site(root, Path(output) if output else None, strict=strict, fail_on=fail_on, force=force,
-                            engine=engine, progress=progress)
+                            engine=engine, progress=progress, cache=not no_cache)
         if result.blocked:
             shown = [d for d in result.diagnostics if result.blocked == "strict" or d.severity == "error"]
             for diagnostic in shown:
@@ -62,7 +66,8 @@ def build(project, output, strict, fail_on, force, engine) -> None:
             if not interactive:  # on a terminal it was already shown as progress
                 click.echo(f"cjmc: note: {note}", err=True)
         counts = summary_line(result.diagnostics, 0).split(" in ")[0]
-        click.echo(f"cjmc build: wrote {result.pages} pages and {result.diagrams} diagrams to {result.out} "
+        reused = f", {result.reused_pages} unchanged" if result.reused_pages else ""
+        click.echo(f"cjmc build: wrote {result.pages} pages{reused} and {result.diagrams} diagrams to {result.out} "
                    f"in {result.seconds:.1f}s ({counts}; see lint.html)", err=True)
         return 0
 

@@ -11,26 +11,16 @@ entry's modification time, and once a day entries unused for
 
 from __future__ import annotations
 
-import hashlib
-import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fsutil import atomic_write_bytes
+from ..keyed_cache import KeyedFolder, digest
 from .engines import Engine, find_engine, start_many
 from .errors import RenderError
 
 
 def cache_key(engine: Engine, fmt: str, dot_text: str) -> str:
-    digest = hashlib.sha256()
-    for part in (engine.name, engine.version, fmt, dot_text):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-MAX_AGE_DAYS = 30
+    return digest(engine.name, engine.version, fmt, dot_text)
 
 
 @dataclass
@@ -39,62 +29,7 @@ class RenderStats:
     reused: int = 0
 
 
-class DiagramCache:
-    def __init__(self, folder: Path):
-        self.folder = Path(folder)
-
-    def _path(self, key: str, fmt: str) -> Path:
-        return self.folder / key[:2] / f"{key}.{fmt}"
-
-    def get(self, key: str, fmt: str) -> bytes | None:
-        path = self._path(key, fmt)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        try:
-            os.utime(path)  # still in use: keep it past the next prune
-        except OSError:
-            pass
-        return data
-
-    def has(self, key: str, fmt: str) -> bool:
-        return self._path(key, fmt).is_file()
-
-    def put(self, key: str, fmt: str, data: bytes) -> None:
-        atomic_write_bytes(self._path(key, fmt), data)
-
-    def prune(self, max_age_days: float = MAX_AGE_DAYS, *, now: float | None = None) -> int:
-        """Delete entries unused for ``max_age_days``; returns how many. Only cache files are touched."""
-        cutoff = (now if now is not None else time.time()) - max_age_days * 86400
-        removed = 0
-        if not self.folder.is_dir():
-            return 0
-        for shard in self.folder.iterdir():
-            if not (shard.is_dir() and len(shard.name) == 2 and not shard.is_symlink()):
-                continue
-            for entry in shard.iterdir():
-                stem = entry.name.split(".")[0]
-                if entry.is_file() and len(stem) == 64 and stem.startswith(shard.name):
-                    try:
-                        if entry.stat().st_mtime < cutoff:
-                            entry.unlink()
-                            removed += 1
-                    except OSError:
-                        pass
-        return removed
-
-    def prune_daily(self) -> None:
-        """:meth:`prune` at most once a day (a stamp file remembers when)."""
-        stamp = self.folder / ".last-prune"
-        try:
-            if stamp.is_file() and time.time() - stamp.stat().st_mtime < 86400:
-                return
-            self.folder.mkdir(parents=True, exist_ok=True)
-            stamp.write_bytes(b"")
-        except OSError:
-            return
-        self.prune()
+DiagramCache = KeyedFolder  # diagrams are kept under their key with the format as suffix
 
 
 def render_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = "auto",

@@ -38,6 +38,8 @@ class BuildResult:
     blocked: str = ""  # why the site was not written: "invalid" | "strict"
     notes: list[str] = field(default_factory=list)  # things the user should know (e.g. event data skipped)
     pages: int = 0
+    reused_pages: int = 0  # pages taken unchanged from the previous build instead of rendered
+    cached_files: int = 0  # map files whose compiled results came from the cache
     diagrams: int = 0
     files: int = 0
     seconds: float = 0.0
@@ -49,12 +51,15 @@ def default_output(root: Path) -> Path:
 
 def build_site(project_root: Path, out: Path | None = None, *, strict: bool = False, fail_on: str = "error",
                force: bool = False, engine: str | None = None, progress: Progress | None = None,
-               today: "datetime.date | None" = None) -> BuildResult:
+               today: "datetime.date | None" = None, cache: bool = True) -> BuildResult:
     """Build the site of the project at ``project_root`` into ``out`` (default ``PROJECT/_site``).
 
     Raises :class:`UsageError` for a refused output folder or bad settings.
     An invalid project (validity errors), or with ``strict`` any finding at or
     above ``fail_on``, leaves ``out`` untouched (``result.written`` is False).
+    With ``cache`` (the default), unchanged map files, diagrams and pages are
+    taken from ``PROJECT/.cjmc-cache`` and the previous build; without it
+    everything is made anew.
     """
     from ..lint.engine import lint_compilation
     from .output import check_output_dir
@@ -71,10 +76,11 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
 
     # On a large portfolio the shards lint as they go and draw each journey's diagrams; on one
     # process lint runs below, once event data is read.
+    cache_dir = root / ".cjmc-cache"
     done = compile_fastest(root, config, settings=resolve_settings(config), today=today,
-                           per_journey=journey_diagrams)
+                           per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None)
     compilation, diagnostics = done.compilation, done.diagnostics
-    result = BuildResult(out)
+    result = BuildResult(out, cached_files=done.cached_files)
     if not compilation.valid or compilation.project is None:
         result.diagnostics = list(compilation.diagnostics)
         result.blocked = "invalid"
@@ -88,7 +94,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     result.notes = [note] if note else []
     project = compilation.project
     # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
-    layout = start_diagrams(project, engine or config.diagrams_engine, root / ".cjmc-cache", say, observations,
+    layout = start_diagrams(project, engine or config.diagrams_engine, cache_dir if cache else None, say, observations,
                             done.per_journey)
     try:
         if diagnostics is None:
@@ -100,11 +106,18 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
             return result
 
         from .output import Staging
+        from .reuse import PageReuse, journey_page_keys
 
         result.diagrams = len(layout.diagrams)
+        keys = {}
+        if cache and not observations:  # observed journeys are not part of any key: always rendered
+            keys = journey_page_keys(project, diagnostics, done.sources, layout.keys, site_info(config, project),
+                                     template_fingerprint(config))
+        reuse = PageReuse(cache_dir / "site" if cache else None, out, keys)
         with Staging(out) as staging:
-            written, pages_with_diagrams = render_site(project, config, diagnostics, layout.diagrams, say,
-                                                       staging.write, observations, fill=layout.fill_cached)
+            written, pages_with_diagrams = render_site(
+                project, config, diagnostics, layout.diagrams, say, staging.write, observations,
+                fill=layout.fill_cached, reuse=lambda path: reuse.place(path, staging.path(path)))
             say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
             layout.finish()  # raises UsageError when a diagram cannot be laid out
             for path in pages_with_diagrams:
@@ -114,6 +127,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
             say(f"publishing {len(written)} files to {out}")
     finally:
         layout.cancel()
+    reuse.save()
+    result.reused_pages = reuse.reused
     result.written = True
     result.seconds = time.perf_counter() - started
     return result
@@ -196,7 +211,7 @@ class DiagramLayout:
     """
 
     def __init__(self, diagrams: dict[str, Diagram], pending: dict[str, str], labels: dict[str, str],
-                 engine: str, cache_dir: Path, ready: dict[str, str] | None = None):
+                 engine: str, cache_dir: Path | None, ready: dict[str, str] | None = None):
         import tempfile
 
         from ..render.api import RenderError
@@ -211,7 +226,8 @@ class DiagramLayout:
         for name, svg in (ready or {}).items():
             self._keep(name, svg.encode())
         try:
-            self._rendering = start_cached(list(pending.items()), "svg", engine, cache_dir / "svg")
+            self._rendering = start_cached(list(pending.items()), "svg", engine,
+                                           cache_dir / "svg" if cache_dir is not None else None)
         except RenderError as exc:
             self.cancel()
             raise UsageError(f"cannot render the diagrams: {exc}") from None
@@ -254,6 +270,11 @@ class DiagramLayout:
 
         return _MARKER.sub(available, page)
 
+    @property
+    def keys(self) -> dict[str, str]:
+        """Each diagram's cache key (engine, version, DOT text); empty without a cache."""
+        return self._rendering.keys if self._rendering is not None else {}
+
     def cancel(self) -> None:
         """Stop Graphviz if it still runs (the build stopped early or failed), and remove the SVGs."""
         if self._rendering is not None:
@@ -288,7 +309,7 @@ def journey_diagrams(project: Project, journey, observed=None) -> tuple[str, str
     return dot, str(_inline_svg(curve, _emotion_label(journey), "emotion-svg-"))
 
 
-def start_diagrams(project: Project, engine: str, cache_dir: Path, say: Progress,
+def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: Progress,
                    observations: dict | None = None, made: dict | None = None) -> DiagramLayout:
     """Emotion curves now (pure Python); flow diagrams and the portfolio map laid out by Graphviz, started now.
 
@@ -363,6 +384,24 @@ def _number(value) -> str:
     return str(value)
 
 
+def _template_folders(config: Config) -> list[Path]:
+    """The package's templates and the override folder (``site.templates``), which wins."""
+    folders = [data_dir("templates")]
+    if config.site_templates:
+        folders.append((config.root / config.site_templates).resolve())
+    return folders
+
+
+def template_fingerprint(config: Config) -> str:
+    from .reuse import template_fingerprint as fingerprint
+
+    return fingerprint(_template_folders(config))
+
+
+def site_info(config: Config, project: Project) -> SiteInfo:
+    return SiteInfo(config.title, project.name, __version__, NAV, _base_url(config.site_base_url))
+
+
 def _static_files(config: Config) -> dict[str, bytes]:
     """templates/static/** (and the override folder's static/, which wins), as site files."""
     files: dict[str, bytes] = {}
@@ -413,8 +452,8 @@ PARALLEL_PAGES = 200  # below this, forking a second renderer costs more than it
 
 def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
                 say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None, *,
-                parallel_from: int | None = None,
-                fill: Callable[[bytes], bytes] = lambda page: page) -> tuple[list[str], list[str]]:
+                parallel_from: int | None = None, fill: Callable[[bytes], bytes] = lambda page: page,
+                reuse: Callable[[str], bool] = lambda path: False) -> tuple[list[str], list[str]]:
     """Render every file of the site and hand each to ``write`` (site path, bytes).
 
     Returns (every path written, the pages holding a diagram placeholder).
@@ -422,12 +461,14 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     page exists); pages are then rendered and written one by one, so memory
     holds one rendered page at a time. ``fill`` may replace diagram
     placeholders in a rendered page before it is written (the builder puts in
-    the diagrams it found in its cache).
+    the diagrams it found in its cache). ``reuse`` may put a page of the
+    previous build in place instead (it says whether it did); it is asked
+    before any page renders, in this process.
     """
     from .search import search_index_js
 
-    base_url = _base_url(config.site_base_url)
-    site = SiteInfo(config.title, project.name, __version__, NAV, base_url)
+    site = site_info(config, project)
+    base_url = site.base_url
     pages: list[Page] = build_pages(project, diagnostics, rule_sources(), diagrams, title=config.title,
                                     observations=observations)
     from .. import runtime
@@ -455,7 +496,11 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
         fragments = env.get_template(page.template).generate(site=site, page=page, root=page.root, **variables)
         return fill(_join_in_chunks(fragments))
 
-    with_placeholders = render_pages(pages, render, write, lambda: None, parallel_from)
+    # Whether a second renderer pays off depends on the portfolio, not on how many pages are left:
+    # the ones a rebuild must render are the largest.
+    parallel = len(pages) >= (PARALLEL_PAGES if parallel_from is None else parallel_from)
+    to_render = [page for page in pages if not reuse(page.path)]
+    with_placeholders = render_pages(to_render, render, write, lambda: None, 2 if parallel else len(pages) + 1)
     return sorted([*files, *(page.path for page in pages)]), with_placeholders
 
 
@@ -501,7 +546,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
 
     if parallel_from is None:
         parallel_from = PARALLEL_PAGES
-    if len(pages) < parallel_from or not hasattr(os, "fork"):
+    if len(pages) < max(parallel_from, 2) or not hasattr(os, "fork"):
         on_started()
         return run(pages)
     read_end, write_end = os.pipe()

@@ -92,6 +92,10 @@ class Staging:
             raise ValueError(f"refusing to write outside the site: {rel}")
         return target
 
+    def path(self, rel: str) -> Path:
+        """Where ``rel`` goes in the new site (refused outside it)."""
+        return self._target(rel)
+
     def write(self, rel: str, data: bytes) -> None:
         _write_file(self._target(rel), data)
 

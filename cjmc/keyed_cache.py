@@ -1,0 +1,109 @@
+"""A folder of entries keyed by a digest of what produced them (diagrams, compiled map files).
+
+An entry's name is the sha256 of everything it depends on, so a stale entry
+is never found: change any input and the key changes. Entries are written
+atomically (an interrupted build never leaves half an entry that a later one
+would trust), a hit refreshes the entry's modification time, and once a day
+entries unused for ``MAX_AGE_DAYS`` are removed, so the folder of a
+long-lived project does not grow without bound. Nothing but entries this
+class named is ever deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from .fsutil import atomic_write_bytes
+
+MAX_AGE_DAYS = 30
+
+
+def digest(*parts: str | bytes) -> str:
+    """sha256 of ``parts`` with a separator, so ("ab", "c") and ("a", "bc") differ."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The version and every source and schema file of this cjmc (name, size, mtime).
+
+    A cached result is only as good as the code that made it: a release bump,
+    an edited checkout or a reinstall all change this, and so every key.
+    """
+    from . import __version__
+    from .resources import data_dir
+
+    package = Path(__file__).resolve().parent
+    parts = [__version__]
+    for folder in (package, data_dir("schemas")):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+                stat = path.stat()
+                parts.append(f"{path.relative_to(folder).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest(*parts)
+
+
+class KeyedFolder:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _path(self, key: str, fmt: str) -> Path:
+        return self.folder / key[:2] / f"{key}.{fmt}"
+
+    def get(self, key: str, fmt: str) -> bytes | None:
+        path = self._path(key, fmt)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            os.utime(path)  # still in use: keep it past the next prune
+        except OSError:
+            pass
+        return data
+
+    def has(self, key: str, fmt: str) -> bool:
+        return self._path(key, fmt).is_file()
+
+    def put(self, key: str, fmt: str, data: bytes) -> None:
+        atomic_write_bytes(self._path(key, fmt), data)
+
+    def prune(self, max_age_days: float = MAX_AGE_DAYS, *, now: float | None = None) -> int:
+        """Delete entries unused for ``max_age_days``; returns how many. Only cache files are touched."""
+        cutoff = (now if now is not None else time.time()) - max_age_days * 86400
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for shard in self.folder.iterdir():
+            if not (shard.is_dir() and len(shard.name) == 2 and not shard.is_symlink()):
+                continue
+            for entry in shard.iterdir():
+                stem = entry.name.split(".")[0]
+                if entry.is_file() and len(stem) == 64 and stem.startswith(shard.name):
+                    try:
+                        if entry.stat().st_mtime < cutoff:
+                            entry.unlink()
+                            removed += 1
+                    except OSError:
+                        pass
+        return removed
+
+    def prune_daily(self) -> None:
+        """:meth:`prune` at most once a day (a stamp file remembers when)."""
+        stamp = self.folder / ".last-prune"
+        try:
+            if stamp.is_file() and time.time() - stamp.stat().st_mtime < 86400:
+                return
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp.write_bytes(b"")
+        except OSError:
+            return
+        self.prune()

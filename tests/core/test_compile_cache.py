@@ -1,0 +1,145 @@
+"""The compile cache (``.cjmc-cache/compile/``) never changes a result, only how soon it comes.
+
+Every multi-file acceptance project, the example, every lint fixture and a
+generated portfolio are compiled and linted in shards three ways: without a
+cache, with a cold cache and with a warm one. The model, the diagnostics and
+what the per-journey hook made must be equal, and the warm run must take
+every clean file from the cache. Then edits that reach other files through
+ids, shared definitions, suppressions and the date are made between runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from cjmc.config import load_config, map_files
+from cjmc.lint.settings import resolve_settings
+from cjmc.sharded import compile_sharded
+
+from .test_sharded import TODAY, _materialize_fixtures, _projects
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _hook(project, journey):
+    """A per-journey hook that reads shared definitions, as the diagrams do."""
+    names = sorted(project.touchpoints[s.touchpoint].name for s in journey.steps
+                   if s.touchpoint in project.touchpoints)
+    return (journey.title, tuple(names))
+
+
+def _compile(project: Path, cache: Path | None, today: dt.date = TODAY, workers: int = 2):
+    config = load_config(project)
+    paths = list(map_files(config))
+    return compile_sharded(project, config, paths, workers, settings=resolve_settings(config), today=today,
+                           per_journey=_hook, cache_dir=cache)
+
+
+def _assert_same(uncached, cached) -> None:
+    assert cached.diagnostics == uncached.diagnostics
+    assert cached.compilation.diagnostics == uncached.compilation.diagnostics
+    assert cached.compilation.project == uncached.compilation.project
+    assert cached.per_journey == uncached.per_journey
+
+
+def _check_cold_and_warm(project: Path, cache: Path) -> None:
+    uncached = _compile(project, None)
+    cold = _compile(project, cache)
+    _assert_same(uncached, cold)
+    assert cold.cached_files == 0
+    warm = _compile(project, cache)
+    _assert_same(uncached, warm)
+    journey_files = {j.pos.file for j in uncached.compilation.project.journeys.values()}
+    # Files with load or schema problems are parsed every time; link errors are cached with the file.
+    problem_files = {d.file for d in uncached.compilation.diagnostics}
+    assert len(journey_files - problem_files) <= warm.cached_files <= len(journey_files)
+
+
+@pytest.mark.parametrize("project", _projects())
+def test_acceptance_projects_and_example_compile_the_same_from_the_cache(project: Path, tmp_path: Path) -> None:
+    _check_cold_and_warm(project, tmp_path / "cache")
+
+
+def test_every_lint_fixture_compiles_the_same_from_the_cache(tmp_path: Path) -> None:
+    checked = 0
+    for project in _materialize_fixtures(tmp_path / "fixtures"):
+        if len(list(map_files(load_config(project)))) >= 2:
+            _check_cold_and_warm(project, tmp_path / "cache" / project.name)
+            checked += 1
+    assert checked > 30
+
+
+@pytest.fixture()
+def portfolio(tmp_path: Path) -> Path:
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    return generate(16, tmp_path / "corpus", seed=7)
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_edits_elsewhere_reach_the_cached_files(portfolio: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    journeys = sorted((portfolio / "maps" / "journeys").glob("*.yaml"))
+    catalog = portfolio / "maps" / "catalog.yaml"
+    personas = portfolio / "maps" / "personas.yaml"
+    _compile(portfolio, cache)
+
+    def rebuilt_equals_cold() -> None:
+        _assert_same(_compile(portfolio, None), _compile(portfolio, cache))
+
+    # A touchpoint renamed in the catalog: every journey's hook output changes.
+    text = catalog.read_text(encoding="utf-8")
+    first_name = next(line for line in text.splitlines() if line.strip().startswith("name:"))
+    _replace_once(catalog, first_name, first_name + " renamed")
+    rebuilt_equals_cold()
+    # A suppression in one journey file.
+    _replace_once(journeys[3], "\n", "  # cjmc: disable-file stage-without-pain-points\n")
+    rebuilt_equals_cold()
+    # A journey's id duplicated in another file: both files' results change.
+    import yaml
+
+    first_id = yaml.safe_load(journeys[0].read_text(encoding="utf-8"))["id"]
+    last_id = yaml.safe_load(journeys[-1].read_text(encoding="utf-8"))["id"]
+    _replace_once(journeys[-1], f"id: {last_id}\n", f"id: {first_id}\n")
+    rebuilt_equals_cold()
+    _replace_once(journeys[-1], f"id: {first_id}\n", f"id: {last_id}\n")
+    rebuilt_equals_cold()
+    # A persona removed that journeys use: reference errors in cached journey files.
+    persona_docs = personas.read_text(encoding="utf-8").split("---\n")
+    personas.write_text("---\n".join(persona_docs[:1] + persona_docs[2:]), encoding="utf-8")
+    broken = _compile(portfolio, cache)
+    assert not broken.compilation.valid
+    _assert_same(_compile(portfolio, None), broken)
+    # A journey file deleted, and another day: date-dependent findings move on.
+    journeys[5].unlink()
+    rebuilt_equals_cold()
+    later = TODAY + dt.timedelta(days=800)
+    _assert_same(_compile(portfolio, None, later), _compile(portfolio, cache, later))
+
+
+def test_a_damaged_cache_entry_is_a_miss(portfolio: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _compile(portfolio, cache)
+    entries = sorted(cache.rglob("*.pickle"))
+    assert entries
+    for entry in entries[::2]:
+        entry.write_bytes(b"not a pickle")
+    _assert_same(_compile(portfolio, None), _compile(portfolio, cache))
+
+
+def test_a_cache_that_cannot_be_written_is_no_cache(portfolio: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the cache folder would go")
+    _assert_same(_compile(portfolio, None), _compile(portfolio, cache))
+    shutil.rmtree(tmp_path / "corpus")
