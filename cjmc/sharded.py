@@ -98,7 +98,7 @@ class ShardedCompilation:
     diagnostics: list[Diagnostic] | None  # validity and lint, as lint_compilation returns them (None: not linted)
     per_journey: dict[str, Any]
     workers: int
-    cached_files: int = 0  # map files whose results came from the cache
+    cached_files: int = 0  # map files not parsed: every result they give came from the cache
     sources: dict[str, str] = field(default_factory=dict)  # journey id -> key of all it was compiled from
 
 
@@ -372,6 +372,8 @@ class Shard:
             files.append((order, name))
             if comments:
                 self.comments[name] = comments
+            if entry is not None and not any(kind == "journey" for _, kind, _ in defined):
+                self.from_cache += 1  # not parsed at all (a journey file counts once round 2 is found too)
             for index, kind, document in defined:
                 definitions.append((order, index, kind, document))
                 if kind == "journey":

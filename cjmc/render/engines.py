@@ -28,6 +28,7 @@ LARGE_EDGES = 400          # graphs with more edges than this get nslimit bounds
 NSLIMIT = ("-Gnslimit=20", "-Gnslimit1=20")
 TIMEOUT_BASE = 20.0        # seconds per batch...
 TIMEOUT_PER_FILE = 5.0     # ...plus this per file in it
+TIMEOUT_PER_KB = 0.1       # ...plus this per KB of DOT (a 1,000-journey portfolio map is 800 KB, 9 s alone)
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,11 @@ class Rendering:
         self._folder = tempfile.TemporaryDirectory(prefix="cjmc-render-")
         folder = Path(self._folder.name)
         normal, large = [], []
+        seconds: dict[str, float] = {}
         for number, (key, text) in enumerate(jobs):
             name = f"d{number:05d}.dot"
             self.names[name] = key
+            seconds[name] = TIMEOUT_PER_FILE + TIMEOUT_PER_KB * len(text) / 1000
             (folder / name).write_text(text, encoding="utf-8")
             (large if text.count("->") > LARGE_EDGES else normal).append(name)
         batches = [(batch, ()) for batch in _split(normal, processes)]
@@ -133,7 +136,7 @@ class Rendering:
                 except OSError as exc:
                     self.cancel()
                     raise RenderError(f"cannot run {self.engine.path}: {exc.strerror or exc}") from None
-            self.running.append((proc, batch, time.monotonic() + TIMEOUT_BASE + TIMEOUT_PER_FILE * len(batch)))
+            self.running.append((proc, batch, time.monotonic() + TIMEOUT_BASE + sum(seconds[n] for n in batch)))
 
     def wait(self) -> dict[str, bytes]:
         """Wait for every batch; ``{key: output bytes}``. Raises RenderError (and stops the rest) on failure."""

@@ -117,7 +117,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         with Staging(out) as staging:
             written, pages_with_diagrams = render_site(
                 project, config, diagnostics, layout.diagrams, say, staging.write, observations,
-                fill=layout.fill_cached, reuse=lambda path: reuse.place(path, staging.path(path)))
+                fill=layout.fill_cached, reuse=lambda path: reuse.place(path, staging.path(path)),
+                fragments=cache_dir / "fragments" if cache else None)
             say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
             layout.finish()  # raises UsageError when a diagram cannot be laid out
             for path in pages_with_diagrams:
@@ -363,9 +364,11 @@ def make_environment(config: Config):
             raise UsageError(f"site.templates in cjmc.yaml names {config.site_templates}, which is not a folder")
         search_path.append(jinja2.FileSystemLoader(str(override)))
     search_path.append(jinja2.FileSystemLoader(str(data_dir("templates"))))
+    from .fragments import FragmentExtension
+
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(search_path), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, extensions=[FragmentExtension])
     env.filters["num"] = _number
     env.filters["signed"] = _signed
     return env
@@ -453,7 +456,8 @@ PARALLEL_PAGES = 200  # below this, forking a second renderer costs more than it
 def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
                 say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None, *,
                 parallel_from: int | None = None, fill: Callable[[bytes], bytes] = lambda page: page,
-                reuse: Callable[[str], bool] = lambda path: False) -> tuple[list[str], list[str]]:
+                reuse: Callable[[str], bool] = lambda path: False,
+                fragments: Path | None = None) -> tuple[list[str], list[str]]:
     """Render every file of the site and hand each to ``write`` (site path, bytes).
 
     Returns (every path written, the pages holding a diagram placeholder).
@@ -463,7 +467,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     placeholders in a rendered page before it is written (the builder puts in
     the diagrams it found in its cache). ``reuse`` may put a page of the
     previous build in place instead (it says whether it did); it is asked
-    before any page renders, in this process.
+    before any page renders, in this process. ``fragments`` is the folder
+    where rendered rows are kept for the next build (see :mod:`.fragments`).
     """
     from .search import search_index_js
 
@@ -481,7 +486,10 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
 
         gc.freeze()
     say(f"rendering {len(pages)} pages")
+    from .fragments import FragmentStore
+
     env = make_environment(config)
+    env.fragment_store = store = FragmentStore(fragments, template_fingerprint(config) if fragments else "")
     files = _static_files(config)
     files["search-index.js"] = search_index_js(project).encode("utf-8")
     files["static/palette.css"] = palette_css().encode("utf-8")
@@ -493,8 +501,11 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     def render(page: Page) -> bytes:
         context = page.resolve_context()
         variables = {f.name: getattr(context, f.name) for f in fields(context)}
-        fragments = env.get_template(page.template).generate(site=site, page=page, root=page.root, **variables)
-        return fill(_join_in_chunks(fragments))
+        store.begin(page.path)
+        text = env.get_template(page.template).generate(site=site, page=page, root=page.root, **variables)
+        data = _join_in_chunks(text)
+        store.end()
+        return fill(data)
 
     # Whether a second renderer pays off depends on the portfolio, not on how many pages are left:
     # the ones a rebuild must render are the largest.

@@ -3,8 +3,9 @@
 A page can be reused only when it has a key (a digest of everything it is
 made from) and the previous build wrote a page under the same key that is
 still there untouched: the manifest in ``.cjmc-cache/site/`` records each
-reusable page's key with the size and modification time of the file written,
-so a page someone edited in the output folder is rendered again. Keys are
+reusable page's key with the size, modification and status-change time of
+the file published, so a page someone edited in the output folder is
+rendered again. Keys are
 made only for journey pages, from the cache key of the journey's compiled
 file (its content, every id and shared definition, the lint settings and
 the date), the findings shown on the page, the titles of the journeys it
@@ -60,6 +61,12 @@ def journey_page_keys(project: Project, diagnostics: list[Diagnostic], sources: 
     return keys
 
 
+def _fingerprint(stat: os.stat_result) -> list[int]:
+    """Size, modification and status-change time: an edit in place changes the last even when the
+    first two are put back (``os.utime`` cannot set it)."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
 class PageReuse:
     """Which pages the previous build of ``out`` left that can be reused, and the manifest for the next build."""
 
@@ -78,12 +85,12 @@ class PageReuse:
     def place(self, path: str, target: Path) -> bool:
         """Hard-link the previous build's page to ``target`` when it can be reused; whether it was."""
         key, old = self.keys.get(path), self.previous.get(path)
-        if key is None or not isinstance(old, list) or len(old) != 3 or old[0] != key:
+        if key is None or not isinstance(old, list) or len(old) != 4 or old[0] != key:
             return False
         source = self.out / path
         try:
             stat = source.stat()
-            if [stat.st_size, stat.st_mtime_ns] != old[1:] or not source.is_file():
+            if _fingerprint(stat) != old[1:] or not source.is_file():
                 return False
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -105,7 +112,7 @@ class PageReuse:
                 stat = (self.out / path).stat()
             except OSError:
                 continue
-            pages[path] = [key, stat.st_size, stat.st_mtime_ns]
+            pages[path] = [key, *_fingerprint(stat)]
         try:
             atomic_write_text(self.manifest, json.dumps({"out": str(self.out), "pages": pages}, indent=0) + "\n")
         except OSError:
