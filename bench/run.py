@@ -218,6 +218,8 @@ def bench_size(n: int, runs: int, work: Path) -> tuple[list[tuple[str, Measure, 
         rows.append(("cjmc build --engine dot (cold)", dot_build,
                      ratio(dot_build, load.seconds + dot_floor.seconds, "(load + dot)")))
     run_once(cjmc("build", str(project), "-o", str(site)))  # warm the caches
+    unchanged = median_of(runs, cjmc("build", str(project), "-o", str(site)))
+    rows.append(("cjmc build, nothing changed", unchanged, ratio(unchanged, build.seconds, "cold build")))
     journey_file = sorted((project / "maps" / "journeys").glob("*.yaml"))[0]
     original = journey_file.read_text(encoding="utf-8")
     counter = iter(range(1_000_000))
