@@ -46,10 +46,33 @@ class FragmentExtension(Extension):
         store = self.environment.fragment_store
         if store is None:
             return caller()
+        try:
+            key = _Key(key)
+        except TypeError:  # an unhashable key: render the body
+            return caller()
         found = store.get(key)
         if found is None:
             found = store.put(key, caller())
         return found
+
+
+class _Key:
+    """A fragment key that hashes once: keys hold frozen dataclasses, whose hash is Python code."""
+
+    __slots__ = ("value", "hash")
+
+    def __init__(self, value: Any):
+        self.value = value
+        self.hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.value == other.value
+
+    def __reduce__(self):
+        return _Key, (self.value,)
 
 
 class FragmentStore:
@@ -81,25 +104,21 @@ class FragmentStore:
                 self.previous = {}
 
     def get(self, key: Any) -> str | None:
-        try:
-            found = self.current.get(key)
-            if found is not None:
-                return found
-            found = self.previous.get(key)
-            if found is None:
-                found = self.shared.get(key)
-                self.changed = True  # not in last build's set (rendered or shared: it must be saved)
-        except TypeError:  # an unhashable key: render the body
-            return None
+        key = key if isinstance(key, _Key) else _Key(key)
+        found = self.current.get(key)
+        if found is not None:
+            return found
+        found = self.previous.get(key)
+        if found is None:
+            found = self.shared.get(key)
+            self.changed = True  # not in last build's set (rendered or shared: it must be saved)
         if found is not None:
             self.current[key] = found
         return found
 
     def put(self, key: Any, html: str) -> str:
-        try:
-            self.current[key] = html
-        except TypeError:
-            return html
+        key = key if isinstance(key, _Key) else _Key(key)
+        self.current[key] = html
         if len(self.shared) < self.SHARED_LIMIT:
             self.shared[key] = html
         return html
