@@ -341,6 +341,7 @@ class Shard:
         self.comments: dict[str, tuple] = {}
         self.hashes: dict[str, str] = {}
         self.clean: set[str] = set()  # files without any problem (the ones that may be cached)
+        self._first_hash: dict[str, str] = {}  # each file's digest when round 1 read it
         self.journey_files: dict[str, Path] = {}  # files that define journeys, in file order
         self.from_cache = 0
 
@@ -394,6 +395,7 @@ class Shard:
         except OSError:
             return None, name  # load_file reports it
         self.hashes[name] = self.cache.digest(data)
+        self._first_hash.setdefault(name, self.hashes[name])
         return data, name
 
     def _cached_load(self, name: str) -> Any:
@@ -452,7 +454,7 @@ class Shard:
                 self.from_cache += 1
                 return linked, extras, key
         linked, extras = self._link_file(plan, linker, name, path)
-        if key is not None:
+        if key is not None and name in self.clean:  # still clean: unchanged since round 1
             self.cache.put(key, linked)
             if self.per_journey is not None:
                 self.cache.put(self.cache.extras_key(key), extras)
@@ -464,7 +466,10 @@ class Shard:
 
         documents = [document for (file, _), document in self.journeys.items() if file == name]
         if not documents:  # round 1 came from the cache: parse the file now
-            loaded = load_file(path, self.root)
+            data, _ = self._read(path)
+            if data is None or self.hashes.get(name) != self._first_hash.get(name):
+                self.clean.discard(name)  # saved again since round 1: use it, but cache nothing of it
+            loaded = load_file(path, self.root, data)
             documents = [document for document, kind, is_valid in validated_documents(loaded, [])
                          if is_valid and kind == "journey"]
         diagnostics_before = len(linker.diagnostics)

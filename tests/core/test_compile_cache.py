@@ -143,3 +143,29 @@ def test_a_cache_that_cannot_be_written_is_no_cache(portfolio: Path, tmp_path: P
     cache.write_text("a file where the cache folder would go")
     _assert_same(_compile(portfolio, None), _compile(portfolio, cache))
     shutil.rmtree(tmp_path / "corpus")
+
+
+def test_a_file_saved_again_between_the_two_rounds_is_not_cached(portfolio: Path, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    """Round 1 came from the cache, the plan changed, and the file changed before round 2 read it again."""
+    from cjmc import sharded
+
+    cache = tmp_path / "cache"
+    _compile(portfolio, cache)
+    journey = sorted((portfolio / "maps" / "journeys").glob("*.yaml"))[2]
+    original = journey.read_text(encoding="utf-8")
+    catalog = portfolio / "maps" / "catalog.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "# another plan\n", encoding="utf-8")
+    real_plan = sharded._plan
+
+    def plan_then_save(*args, **kwargs):
+        planned = real_plan(*args, **kwargs)
+        journey.write_text(original.replace("title: ", "title: Saved mid-build ", 1), encoding="utf-8")
+        return planned
+
+    monkeypatch.setattr(sharded, "_plan", plan_then_save)
+    _compile(portfolio, cache, workers=1 + 1)
+    monkeypatch.setattr(sharded, "_plan", real_plan)
+    journey.write_text(original, encoding="utf-8")
+    # The original content again: what the cache holds for it must be the original's result.
+    _assert_same(_compile(portfolio, None), _compile(portfolio, cache))
