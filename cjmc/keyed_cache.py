@@ -16,8 +16,9 @@ import os
 import time
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO, Callable
 
-from .fsutil import atomic_write_bytes
+from .fsutil import atomic_write_bytes, atomic_write_with
 
 MAX_AGE_DAYS = 30
 
@@ -75,6 +76,10 @@ class KeyedFolder:
 
     def put(self, key: str, fmt: str, data: bytes) -> None:
         atomic_write_bytes(self._path(key, fmt), data)
+
+    def write(self, key: str, fmt: str, produce: Callable[[BinaryIO], None]) -> None:
+        """Like :meth:`put`, with ``produce`` writing the entry into an open file (nothing held in memory)."""
+        atomic_write_with(self._path(key, fmt), produce)
 
     def prune(self, max_age_days: float = MAX_AGE_DAYS, *, now: float | None = None) -> int:
         """Delete entries unused for ``max_age_days``; returns how many. Only cache files are touched."""

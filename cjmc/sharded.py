@@ -36,6 +36,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -148,9 +149,7 @@ def _assemble(root: Path, config: Config, run: Any, done: "_Done") -> ShardedCom
     from .model import Project
     from .pipeline import Compilation
 
-    import pickle
-
-    linked = {jid: item for result in done.results for blob in result.journeys for jid, *item in pickle.loads(blob)}
+    linked = {jid: item for result in done.results for jid, *item in result.journeys}
     journeys, references = {}, list(done.linker.references)
     for jid in done.linker.definitions.by_kind["journey"]:
         journey, journey_references = linked[jid]
@@ -240,7 +239,9 @@ class Result:
     findings: list[Diagnostic] = field(default_factory=list)  # of the journey-scope rules
     suppressions: list = field(default_factory=list)
     references: list = field(default_factory=list)  # the first reference to each (kind, id)
-    journeys: list = field(default_factory=list)  # pickled [(id, Journey, its references)] per file, with keep_models
+    # With keep_models: each file's journeys pickled, [(id, Journey, its references)]; in the main
+    # process, once received, those tuples themselves.
+    journeys: list = field(default_factory=list)
     extras: dict = field(default_factory=dict)  # journey id -> per_journey(...)
     cached_files: int = 0
     sources: dict = field(default_factory=dict)  # journey id -> cache key of its file's result (with a cache)
@@ -298,8 +299,6 @@ class _FileCache:
         return self.digest("extras", link_key, self.per_journey)
 
     def get(self, key: str) -> Any:
-        import pickle
-
         data = self.folder.get(key, "pickle")
         if data is None:
             return None
@@ -309,8 +308,6 @@ class _FileCache:
             return None
 
     def put(self, key: str, value: Any) -> None:
-        import pickle
-
         try:
             self.folder.put(key, "pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
@@ -482,8 +479,6 @@ class Shard:
                 linked.append((journey.id, journey, tuple(linker.references[before:])))
         blob = b""
         if self.keep_models or self.cache is not None:
-            import pickle
-
             blob = pickle.dumps(linked, protocol=pickle.HIGHEST_PROTOCOL)
         result = Linked(blob, [jid for jid, _, _ in linked], [ref for _, _, refs in linked for ref in refs],
                         linker.diagnostics[diagnostics_before:], [], [])
@@ -611,7 +606,8 @@ class _Child:
                 if status == "end":
                     break
                 journeys, extras = part
-                payload.journeys.extend(journeys)
+                # Unpickled as they come, so the pickled copies (~30 MB at 1,000 journeys) are never all held.
+                payload.journeys.extend(item for blob in journeys for item in pickle.loads(blob))
                 payload.extras.update(extras)
         return payload
 

@@ -1,4 +1,4 @@
-"""Rendered fragments of pages (table rows, list items) kept between builds and between pages.
+"""Rendered fragments of pages (table rows, list items) kept for the next build.
 
 A template marks a fragment with ``{% fragment KEY %}...{% endfragment %}``,
 where ``KEY`` is a tuple of every value the body shows (and ``root``, the
@@ -6,8 +6,7 @@ page's prefix back to the site root). The key *is* the content, so a
 fragment found under it is exactly what rendering the body would give: a
 fragment is never stale, only unused. A large portfolio's catalog, backlog
 and findings pages are hundreds of thousands of rows; after a one-journey
-edit almost all of them are found, and within one build a row shared by a
-touchpoint's, a channel's and a team's page is rendered once.
+edit almost all of them are found.
 
 Each page's fragments are stored in ``.cjmc-cache/fragments/`` under a key
 of the code, the templates and the page's path, and rewritten only when the
@@ -17,6 +16,7 @@ renders its body every time.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,8 @@ class FragmentExtension(Extension):
         if store is None:
             return caller()
         try:
-            key = _Key(key)
-        except TypeError:  # an unhashable key: render the body
+            key = _key(key)
+        except (TypeError, pickle.PicklingError, AttributeError):  # a key that cannot be pickled: render
             return caller()
         found = store.get(key)
         if found is None:
@@ -56,34 +56,28 @@ class FragmentExtension(Extension):
         return found
 
 
-class _Key:
-    """A fragment key that hashes once: keys hold frozen dataclasses, whose hash is Python code."""
+def _key(value: Any) -> bytes:
+    """A fragment key as 16 bytes: the digest of the pickled value.
 
-    __slots__ = ("value", "hash")
-
-    def __init__(self, value: Any):
-        self.value = value
-        self.hash = hash(value)
-
-    def __hash__(self) -> int:
-        return self.hash
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Key) and self.hash == other.hash and self.value == other.value
-
-    def __reduce__(self):
-        return _Key, (self.value,)
+    Keys hold view objects (rows, links); kept as objects, a large page's
+    keys loaded from the last build were tens of MB. Pickling is
+    deterministic for these values; a value pickled differently is a miss,
+    never a wrong fragment.
+    """
+    return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 class FragmentStore:
-    """The fragments of the page being rendered: last build's (from disk) and this process's so far."""
+    """The fragments of the page being rendered: last build's (from disk) and the ones made now.
 
-    SHARED_LIMIT = 200_000  # fragments remembered across pages in one process (~60 MB at most)
+    Fragments are not shared between pages: a large portfolio's rows are ~100 MB, more than the
+    memory budget allows to keep (rows a touchpoint's, channel's and team's pages have in common
+    are rendered once per page in a cold build, and found in the page's own store after).
+    """
 
     def __init__(self, folder: Path | None, templates: str):
         self.folder = KeyedFolder(folder) if folder is not None else None
         self.templates = templates
-        self.shared: dict = {}
         self.previous: dict = {}
         self.current: dict = {}
         self.page_key = ""
@@ -104,32 +98,31 @@ class FragmentStore:
                 self.previous = {}
 
     def get(self, key: Any) -> str | None:
-        key = key if isinstance(key, _Key) else _Key(key)
+        key = key if isinstance(key, bytes) else _key(key)
         found = self.current.get(key)
         if found is not None:
             return found
-        found = self.previous.get(key)
+        found = self.previous.pop(key, None)  # moved, not copied: what is left was not used
         if found is None:
-            found = self.shared.get(key)
-            self.changed = True  # not in last build's set (rendered or shared: it must be saved)
+            self.changed = True  # not in last build's set: rendered now, the page's set must be saved
         if found is not None:
             self.current[key] = found
         return found
 
     def put(self, key: Any, html: str) -> str:
-        key = key if isinstance(key, _Key) else _Key(key)
+        key = key if isinstance(key, bytes) else _key(key)
         self.current[key] = html
-        if len(self.shared) < self.SHARED_LIMIT:
-            self.shared[key] = html
         return html
 
     def end(self) -> None:
         """Keep the page's fragments for the next build (only when they changed)."""
         # Every key looked up went into ``current``; it equals last build's set unless something new was
-        # needed or something old was not.
-        if self.folder is not None and (self.changed or len(self.current) != len(self.previous)):
+        # needed or something old was not (left in ``previous``).
+        if self.folder is not None and (self.changed or self.previous):
             try:
-                self.folder.put(self.page_key, "pickle", pickle.dumps(self.current, protocol=pickle.HIGHEST_PROTOCOL))
+                # Streamed to the file: a large page's rows are tens of MB, and a pickle in memory doubles them.
+                self.folder.write(self.page_key, "pickle",
+                                  lambda handle: pickle.dump(self.current, handle, protocol=pickle.HIGHEST_PROTOCOL))
             except (OSError, pickle.PicklingError):
                 pass
         self.current, self.previous = {}, {}
