@@ -15,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from markupsafe import Markup
 
@@ -26,6 +26,9 @@ from ..model import Project
 from ..resources import data_dir
 from .context import build_pages
 from .views import NAV, Diagram, Page, RuleSource, SiteInfo, journey_path, persona_path
+
+if TYPE_CHECKING:
+    from .fragments import FragmentStore
 
 Progress = Callable[[str], None]
 
@@ -105,20 +108,22 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
             result.seconds = time.perf_counter() - started
             return result
 
+        from .fragments import FragmentStore
         from .output import Staging
         from .reuse import PageReuse, journey_page_keys
 
         result.diagrams = len(layout.diagrams)
+        templates = template_fingerprint(config) if cache else ""
         keys = {}
         if cache and not observations:  # observed journeys are not part of any key: always rendered
             keys = journey_page_keys(project, diagnostics, done.sources, layout.keys, site_info(config, project),
-                                     template_fingerprint(config))
+                                     templates)
         reuse = PageReuse(cache_dir / "site" if cache else None, out, keys)
         with Staging(out) as staging:
             written, pages_with_diagrams = render_site(
                 project, config, diagnostics, layout.diagrams, say, staging.write, observations,
                 fill=layout.fill_cached, reuse=lambda path: reuse.place(path, staging.path(path)),
-                fragments=cache_dir / "fragments" if cache else None)
+                fragments=FragmentStore(cache_dir / "fragments" if cache else None, templates))
             say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
             layout.finish()  # raises UsageError when a diagram cannot be laid out
             for path in pages_with_diagrams:
@@ -457,7 +462,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
                 say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None, *,
                 parallel_from: int | None = None, fill: Callable[[bytes], bytes] = lambda page: page,
                 reuse: Callable[[str], bool] = lambda path: False,
-                fragments: Path | None = None) -> tuple[list[str], list[str]]:
+                fragments: "FragmentStore | None" = None) -> tuple[list[str], list[str]]:
     """Render every file of the site and hand each to ``write`` (site path, bytes).
 
     Returns (every path written, the pages holding a diagram placeholder).
@@ -467,8 +472,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     placeholders in a rendered page before it is written (the builder puts in
     the diagrams it found in its cache). ``reuse`` may put a page of the
     previous build in place instead (it says whether it did); it is asked
-    before any page renders, in this process. ``fragments`` is the folder
-    where rendered rows are kept for the next build (see :mod:`.fragments`).
+    before any page renders, in this process. ``fragments`` keeps rendered
+    rows for the next build (see :mod:`.fragments`).
     """
     from .search import search_index_js
 
@@ -489,7 +494,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     from .fragments import FragmentStore
 
     env = make_environment(config)
-    env.fragment_store = store = FragmentStore(fragments, template_fingerprint(config) if fragments else "")
+    env.fragment_store = store = fragments or FragmentStore(None, "")
     files = _static_files(config)
     files["search-index.js"] = search_index_js(project).encode("utf-8")
     files["static/palette.css"] = palette_css().encode("utf-8")
