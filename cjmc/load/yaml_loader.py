@@ -149,12 +149,16 @@ def load_documents(text: str, file: str) -> tuple[list[Document], list[Diagnosti
     and unsupported tags are reported and loading goes on.
     """
     problems: list[Diagnostic] = []
+    anchors = _may_have_anchors(text)
     try:
-        _check_depth(text, file)
+        if anchors or not _PARSER_LIMITS_DEPTH:
+            _check_depth(text, file)
         nodes = list(yaml.compose_all(text, Loader=_CoreSchemaLoader))
     except LoadError as exc:
         return [], [exc.diagnostic]
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):
+            return [], [_depth_problem(text, file)]
         return [], [_syntax_diagnostic(exc, text, file)]
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML always marks its errors
         return [], [Diagnostic(file, 1, 1, "yaml-syntax", str(exc))]
@@ -167,7 +171,7 @@ def load_documents(text: str, file: str) -> tuple[list[Document], list[Diagnosti
             continue
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         try:
-            if _may_have_anchors(text):
+            if anchors:
                 _check_expansion(node, file)
             data = _Builder(file, problems).build(node, 0)
         except LoadError as exc:
@@ -219,6 +223,31 @@ def _too_deep(file: str, line: int, column: int) -> Diagnostic:
 _HALF_DEPTH = MAX_DEPTH // 2
 # A line starting with this many spaces or block indicators could nest deeply.
 _DEEP_LINE = re.compile(r"^[ \t?:-]{%d,}" % _HALF_DEPTH, re.MULTILINE)
+
+
+def _libyaml_version() -> tuple[int, ...]:
+    try:
+        from yaml import _yaml
+
+        return tuple(_yaml.get_version())
+    except (ImportError, AttributeError):
+        return (0,)
+
+
+# libyaml 0.2.6 (bundled since PyYAML 6.0.3) refuses more than 1,000 nesting levels itself, so
+# the recursive C composer cannot overflow; the builder enforces our own limit where it meets
+# it, and no text needs a scan before composing. (Alias counting recurses in Python, so a file
+# with anchors is still checked first.)
+_PARSER_LIMITS_DEPTH = _BaseLoader is not yaml.SafeLoader and _libyaml_version() >= (0, 2, 6)
+
+
+def _depth_problem(text: str, file: str) -> Diagnostic:
+    """Where a text that libyaml found more than 1,000 levels deep passes our limit."""
+    try:
+        _check_depth(text, file)
+    except LoadError as exc:
+        return exc.diagnostic
+    return _too_deep(file, 1, 1)  # pragma: no cover - deeper than libyaml allows is deeper than ours
 
 
 def _check_depth(text: str, file: str) -> None:
@@ -328,8 +357,7 @@ class _Builder:
         self.problems = problems
 
     def build(self, node: Any, depth: int) -> Any:
-        if depth > MAX_DEPTH:
-            raise LoadError(_too_deep(self.file, node.start_mark.line + 1, node.start_mark.column + 1))
+        """``node`` as a value; ``depth`` counts the collections around it (0 for a document's root)."""
         kind = node.__class__
         if kind is ScalarNode:
             tag = node.tag
@@ -339,6 +367,8 @@ class _Builder:
                     return value
             return self.scalar(node)
         if kind is SequenceNode:
+            if depth >= MAX_DEPTH:
+                self.too_deep(node)
             if node.tag.__class__ is not slice and node.tag != SEQ:
                 self.unsupported_tag(node)
             result = LocList()
@@ -355,6 +385,8 @@ class _Builder:
         return self.mapping(node, depth)
 
     def mapping(self, node: MappingNode, depth: int) -> LocDict:
+        if depth >= MAX_DEPTH:
+            self.too_deep(node)
         if node.tag.__class__ is not slice and node.tag != MAP:
             self.unsupported_tag(node)
         result = LocDict()
@@ -438,6 +470,10 @@ class _Builder:
                 return value
         self.unsupported_tag(node)
         return value
+
+    def too_deep(self, node: Any) -> None:
+        """Our limit: the collection at ``MAX_DEPTH`` levels, where :func:`_check_depth` would stop too."""
+        raise LoadError(_too_deep(self.file, node.start_mark.line + 1, node.start_mark.column + 1))
 
     def unsupported_tag(self, node: Any) -> None:
         mark = node.start_mark

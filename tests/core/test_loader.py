@@ -58,21 +58,44 @@ def test_merge_keys_merge_with_explicit_keys_winning() -> None:
     assert data["thing"] == {"x": 1, "y": 3}
 
 
-@pytest.mark.parametrize("text, line", [
-    ("a: [" * 1 + "[" * 200 + "]" * 201 + "\n", 1),
-    ("- " * 300 + "x\n", 1),
+@pytest.fixture(params=["libyaml limits depth", "scan first"])
+def depth_guard(request, monkeypatch):
+    """Both ways of refusing deep nesting: the builder behind libyaml >= 0.2.6's own limit, or a scan first."""
+    from cjmc.load import yaml_loader
+
+    if request.param == "scan first":
+        monkeypatch.setattr(yaml_loader, "_PARSER_LIMITS_DEPTH", False)
+    elif not yaml_loader._PARSER_LIMITS_DEPTH:
+        pytest.skip("this PyYAML's libyaml is older than 0.2.6: only the scan guards the composer")
+    return request.param
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("a: [" * 1 + "[" * 200 + "]" * 201 + "\n", 1, 103),
+    ("- " * 300 + "x\n", 1, 201),
+    ("a: &x [" + "[" * 200 + "]" * 201 + "\n", 1, 106),
+    ("a: 1\n---\nb: " + "[" * 120 + "]" * 120 + "\n", 3, 103),
 ])
-def test_pathological_nesting_is_refused_quickly(text: str, line: int) -> None:
+def test_pathological_nesting_is_refused_quickly_at_the_same_place(depth_guard, text: str, line: int,
+                                                                   column: int) -> None:
     start = time.perf_counter()
     documents, problems = load_documents(text, "f.yaml")
     assert time.perf_counter() - start < 2
-    assert [p.rule for p in problems] == ["yaml-syntax"] and problems[0].line == line
+    assert [(p.rule, p.line, p.column) for p in problems] == [("yaml-syntax", line, column)]
     assert "nested" in problems[0].message
 
 
-def test_deep_nesting_beyond_the_c_composer_limit_does_not_crash() -> None:
+def test_nesting_up_to_the_limit_is_kept(depth_guard) -> None:
+    # The root mapping and 99 lists: 100 levels, the most a document may have.
+    data = load_one("a: " + "[" * 99 + "x" + "]" * 99 + "\n")
+    for _ in range(100):
+        data = data["a"] if isinstance(data, dict) else data[0]
+    assert data == "x"
+
+
+def test_deep_nesting_beyond_the_c_composer_limit_does_not_crash(depth_guard) -> None:
     _, problems = load_documents("[" * 200_000 + "]" * 200_000, "f.yaml")
-    assert problems and "nested" in problems[0].message
+    assert [(p.line, p.column) for p in problems] == [(1, 101)] and "nested" in problems[0].message
 
 
 def test_alias_bomb_is_refused() -> None:
