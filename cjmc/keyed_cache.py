@@ -52,6 +52,20 @@ def code_fingerprint() -> str:
     return digest(*parts)
 
 
+def user_cache_folder(name: str) -> Path | None:
+    """``$XDG_CACHE_HOME/cjmc/NAME`` (by default ``~/.cache/cjmc/NAME``): for what depends on cjmc alone.
+
+    None when there is no home folder to put it in.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):
+            return None
+    return Path(base) / "cjmc" / name
+
+
 class KeyedFolder:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
