@@ -333,7 +333,7 @@ class Shard:
         self.keep_models = keep_models
         self.per_journey = per_journey
         self.cache = cache
-        self.journeys: dict[tuple[str, int], Document] = {}
+        self.journeys: dict[str, list[Document]] = {}  # file -> its valid journey documents, in order
         self.invalid: list[Document] = []
         self.comments: dict[str, tuple] = {}
         self.hashes: dict[str, str] = {}
@@ -359,7 +359,7 @@ class Shard:
                     if not is_valid:
                         self.invalid.append(document)
                     elif kind == "journey":
-                        self.journeys[(document.file, document.index)] = document
+                        self.journeys.setdefault(document.file, []).append(document)
                         defined.append((document.index, kind, _stub(document)))
                     else:
                         defined.append((document.index, kind, document))
@@ -461,7 +461,7 @@ class Shard:
         from .lint.suppress import Suppressions
         from .model import Project
 
-        documents = [document for (file, _), document in self.journeys.items() if file == name]
+        documents = self.journeys.get(name, [])
         if not documents:  # round 1 came from the cache: parse the file now
             data, _ = self._read(path)
             if data is None or self.hashes.get(name) != self._first_hash.get(name):

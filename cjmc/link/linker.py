@@ -32,7 +32,10 @@ def _dicts(value: Any) -> list[LocDict]:
 
 
 def _extensions(data: LocDict) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k.startswith("x-")}
+    for key in data:  # most elements have none: one cheap look at each key first
+        if key[:2] == "x-":
+            return {k: v for k, v in data.items() if k.startswith("x-")}
+    return {}
 
 
 @dataclass
