@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
+from .frozen import fast_frozen
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 # Words accepted where a user names a severity (FORMAT.md section 7).
@@ -25,6 +27,7 @@ VALIDITY_RULES = (
 )
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Position:
     """A place in a source file; line and column are 1-based."""

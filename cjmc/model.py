@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .diagnostics import Position
+from .frozen import fast_frozen
 
 
 
@@ -81,6 +82,7 @@ def _unpack_table(file: str, keys: tuple[str, ...], data: bytes) -> PositionTabl
     return PositionTable(file, _PackedPositions(keys, numbers))
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class MetricUse:
     metric: str
@@ -95,6 +97,7 @@ class MetricUse:
         return self.actual < self.target if better == "higher" else self.actual > self.target
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class MomentOfTruth:
     why: str
@@ -102,6 +105,7 @@ class MomentOfTruth:
     pos: Position
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class PainPoint:
     id: str
@@ -112,6 +116,7 @@ class PainPoint:
     extensions: Mapping[str, object] = field(default_factory=dict)
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Opportunity:
     id: str
@@ -123,6 +128,7 @@ class Opportunity:
     extensions: Mapping[str, object] = field(default_factory=dict)
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Step:
     id: str
@@ -150,6 +156,7 @@ class Step:
     extensions: Mapping[str, object] = field(default_factory=dict)
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Stage:
     id: str
@@ -164,6 +171,7 @@ class Stage:
     extensions: Mapping[str, object] = field(default_factory=dict)
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Flow:
     """The journey's step graph, derived from document order, ``next`` and ``exit``."""
@@ -194,6 +202,7 @@ class Flow:
         return tuple(seen)
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Journey:
     id: str
@@ -253,6 +262,7 @@ class Journey:
         return tuple((step, op) for step in self._steps for op in step.opportunities)
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Persona:
     id: str
@@ -271,6 +281,7 @@ class Persona:
     value_pos: Mapping[str, Position] = field(default_factory=dict)
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Channel:
     id: str
@@ -280,6 +291,7 @@ class Channel:
     pos: Position
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Team:
     id: str
@@ -289,6 +301,7 @@ class Team:
     pos: Position
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Touchpoint:
     id: str
@@ -302,6 +315,7 @@ class Touchpoint:
     value_pos: Mapping[str, Position] = field(default_factory=dict)
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Metric:
     id: str
@@ -313,6 +327,7 @@ class Metric:
     pos: Position
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Evidence:
     id: str
@@ -326,6 +341,7 @@ class Evidence:
     pos: Position
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Reference:
     """One reference as written: who points (kind, id) at what, and where."""
@@ -336,6 +352,7 @@ class Reference:
     source: tuple[str, ...]  # identity of the referring element, e.g. ("journey", "buy")
 
 
+@fast_frozen
 @dataclass(frozen=True, slots=True)
 class Project:
     """A whole linked project. Mappings keep definition order (file, then document order)."""

@@ -1,0 +1,106 @@
+"""fast_frozen keeps a frozen dataclass's behaviour: same constructor, equality, hashing, immutability, pickles."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from cjmc import model
+from cjmc.diagnostics import Position
+from cjmc.frozen import fast_frozen
+from cjmc.pipeline import compile_project
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    name: str
+    size: int = 3
+    tags: dict = field(default_factory=dict)
+    derived: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "derived", self.size * 2)
+
+
+@fast_frozen
+@dataclass(frozen=True, slots=True)
+class Fast:
+    name: str
+    size: int = 3
+    tags: dict = field(default_factory=dict)
+    derived: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "derived", self.size * 2)
+
+
+@pytest.mark.parametrize("args, kwargs", [(("a",), {}), (("a", 5), {}), (("a",), {"tags": {"x": 1}}),
+                                          ((), {"name": "b", "size": 0})])
+def test_the_constructor_behaves_like_the_dataclass_one(args, kwargs) -> None:
+    plain, fast = Plain(*args, **kwargs), Fast(*args, **kwargs)
+    assert dataclasses.astuple(plain) == dataclasses.astuple(fast)
+    assert repr(plain).replace("Plain", "Fast") == repr(fast)
+    assert fast.derived == plain.derived  # __post_init__ ran
+
+
+def test_defaults_from_a_factory_are_not_shared() -> None:
+    first, second = Fast("a"), Fast("b")
+    assert first.tags == {} and first.tags is not second.tags
+
+
+def test_missing_and_unknown_arguments_are_refused_like_the_dataclass_does() -> None:
+    with pytest.raises(TypeError):
+        Fast()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Fast("a", colour="red")  # type: ignore[call-arg]
+
+
+def test_it_stays_frozen_hashable_and_equal_by_value() -> None:
+    fast = Fast("a", 4)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.size = 5  # type: ignore[misc]
+    assert fast == Fast("a", 4) and fast != Fast("a", 5)
+    assert hash(Position("f", 1, 2)) == hash(Position("f", 1, 2))
+
+
+def test_pickling_and_copying_round_trip_and_recompute_derived_fields() -> None:
+    fast = Fast("a", 4, {"k": [1]})
+    for clone in (pickle.loads(pickle.dumps(fast)), copy.deepcopy(fast), copy.copy(fast)):
+        assert clone == fast and clone.derived == 8
+
+
+def test_only_frozen_slotted_dataclasses_are_accepted() -> None:
+    @dataclass(frozen=True)
+    class NoSlots:
+        name: str
+
+    with pytest.raises(TypeError):
+        fast_frozen(NoSlots)
+
+
+def test_a_linked_project_survives_pickling_unchanged() -> None:
+    project = compile_project(REPO / "examples").project
+    assert project is not None and project.journeys
+    for journey in project.journeys.values():
+        clone = pickle.loads(pickle.dumps(journey, protocol=pickle.HIGHEST_PROTOCOL))
+        assert clone == journey
+        assert clone.steps == journey.steps and [clone.step(s.id) for s in clone.steps] == list(journey.steps)
+        assert {k: clone.value_pos[k] for k in clone.value_pos} == {k: journey.value_pos[k] for k in journey.value_pos}
+    for name in ("personas", "channels", "teams", "touchpoints", "metrics", "evidence"):
+        table = getattr(project, name)
+        assert pickle.loads(pickle.dumps(table)) == table
+
+
+def test_every_model_class_uses_the_quick_constructor() -> None:
+    classes = [value for value in vars(model).values()
+               if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__]
+    assert len(classes) >= 15
+    for cls in classes + [Position]:
+        assert cls.__init__.__code__.co_filename == "<string>" and "_set_" in " ".join(cls.__init__.__code__.co_names), cls
