@@ -18,27 +18,24 @@ from cjmc.pipeline import compile_project
 REPO = Path(__file__).resolve().parents[2]
 
 
-@dataclass(frozen=True, slots=True)
-class Plain:
-    name: str
-    size: int = 3
-    tags: dict = field(default_factory=dict)
-    derived: int = field(init=False, repr=False, compare=False)
+def _declare(name: str) -> type:
+    """The same class under ``name``, declared afresh (so each decoration starts from a plain class)."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "derived", self.size * 2)
+    class Item:
+        name: str
+        size: int = 3
+        tags: dict = field(default_factory=dict)
+        derived: int = field(init=False, repr=False, compare=False)
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "derived", self.size * 2)
+
+    Item.__name__ = Item.__qualname__ = name  # found by pickle at module level
+    return Item
 
 
-@fast_frozen
-@dataclass(frozen=True, slots=True)
-class Fast:
-    name: str
-    size: int = 3
-    tags: dict = field(default_factory=dict)
-    derived: int = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "derived", self.size * 2)
+Plain = dataclass(frozen=True, slots=True)(_declare("Plain"))
+Fast = fast_frozen(dataclass(frozen=True, slots=True)(_declare("Fast")))
 
 
 @pytest.mark.parametrize("args, kwargs", [(("a",), {}), (("a", 5), {}), (("a",), {"tags": {"x": 1}}),
