@@ -56,23 +56,28 @@ class _CoreSchemaLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     ascend_resolver = int  # () -> 0, ignored
 
 
-_CORE_SCALARS = [
-    (BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
-    (NULL, re.compile(r"^(?:~|null|Null|NULL|)$")),
-    (INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
-    (FLOAT, re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")),
-    (MERGE, re.compile(r"^(?:<<)$")),
-]
+# The YAML 1.2 core schema's plain scalars that are not text: the words, then the numbers.
+_CORE_WORDS = {word: BOOL for word in ("true", "True", "TRUE", "false", "False", "FALSE")}
+_CORE_WORDS.update({word: NULL for word in ("~", "null", "Null", "NULL")})
+_CORE_WORDS["<<"] = MERGE
+_INT = re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")
+_FLOAT = re.compile(r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z")
+_NUMBER_START = frozenset("-+0123456789.")
 # A plain scalar whose first character is none of these is text.
-_MAYBE_NOT_TEXT = frozenset("tTfFnN~-+0123456789.<")
+_MAYBE_NOT_TEXT = frozenset("tTfFnN~<") | _NUMBER_START
 
 
 def _implicit_tag(value: str) -> str:
     """The core-schema tag of a plain scalar (``value`` non-empty, first character in _MAYBE_NOT_TEXT)."""
-    for tag, pattern in _CORE_SCALARS:
-        if pattern.match(value):
-            return tag
+    tag = _CORE_WORDS.get(value)
+    if tag is not None:
+        return tag
+    if value[0] in _NUMBER_START:
+        if _INT.match(value):
+            return INT
+        if _FLOAT.match(value):
+            return FLOAT
     return STR
 
 

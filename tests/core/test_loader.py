@@ -37,6 +37,29 @@ def test_dates_and_yaml11_words_stay_text_core_schema_scalars_resolve() -> None:
     assert data["z"] is None and data["q"] == "3"
 
 
+# The YAML 1.2.2 core schema's tag resolution (section 10.3.2), as the specification writes it.
+CORE_SCHEMA = [
+    ("null", r"null|Null|NULL|~"),
+    ("bool", r"true|True|TRUE|false|False|FALSE"),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"),
+    ("float", r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN"),
+]
+PLAIN_SCALARS = ["true", "True", "TRUE", "tRUE", "truex", "false", "FALSE", "f", "t", "n", "no", "null", "Null",
+                 "NULL", "nULL", "~", "~x", "<", "<<<", "0", "-0", "+12", "12a", "0x1F", "0xg", "0o17", "0o8",
+                 "1.5", "1.", ".5", ".", "-.5", "1e5", "1.5E-3", "1e", ".inf", "-.Inf", "+.INF", ".nan", ".NaN",
+                 "-.nan", "2026-06-01", "1_000", "-x", "+", "-1-", "new", "fine", "Tuesday", "0.5%", "10:30"]
+
+
+@pytest.mark.parametrize("text", PLAIN_SCALARS)
+def test_plain_scalars_resolve_as_the_core_schema_says(text: str) -> None:
+    import re
+
+    expected = next((kind for kind, pattern in CORE_SCHEMA if re.fullmatch(pattern, text)), "str")
+    value = load_one(f"v: {text}\n")["v"]
+    kinds = {type(None): "null", bool: "bool", int: "int", float: "float", str: "str"}
+    assert kinds[type(value)] == expected, (text, value)
+
+
 def test_keys_are_kept_as_written() -> None:
     assert list(load_one("2026: a\ntrue: b\n")) == ["2026", "true"]
 
