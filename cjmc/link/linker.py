@@ -9,6 +9,7 @@ It reports every problem it finds (it does not stop at the first).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..diagnostics import Diagnostic, Position
@@ -32,10 +33,30 @@ def _dicts(value: Any) -> list[LocDict]:
 
 
 def _extensions(data: LocDict) -> dict[str, Any]:
-    for key in data:  # most elements have none: one cheap look at each key first
-        if key[:2] == "x-":
-            return {k: v for k, v in data.items() if k.startswith("x-")}
-    return {}
+    if data.keys() <= _plain_keys():  # most elements have none, and this check runs in C
+        return {}
+    return {k: v for k, v in data.items() if k.startswith("x-")}
+
+
+@lru_cache(maxsize=1)
+def _plain_keys() -> frozenset[str]:
+    """Every property name the map schemas define: a key among them is not an ``x-`` extension."""
+    from ..validate.schemas import KINDS, load_schema
+
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            names.update(node.get("properties", {}) if isinstance(node.get("properties"), dict) else ())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for kind in KINDS:
+        walk(load_schema(kind))
+    return frozenset(name for name in names if not name.startswith("x-"))
 
 
 @dataclass

@@ -140,3 +140,33 @@ stages:
     assert [(rule, line) for rule, line, _ in found] == [
         ("unresolved-reference", 4), ("schema", 11), ("unresolved-reference", 12), ("unresolved-reference", 13)]
     assert "did you mean `site`?" in [d.hint for d in compile_project(root).diagnostics][2]
+
+
+def test_x_keys_are_kept_as_extensions_on_every_element(tmp_path: Path) -> None:
+    journey = """kind: journey
+id: j
+title: J
+personas: [p]
+x-program: renewal
+stages:
+  - id: s
+    name: S
+    x-lane: online
+    steps:
+      - id: a
+        name: A
+        x-figma: https://example.com/a
+        pain_points: [{id: slow, text: Slow, x-ticket: CX-1}]
+        opportunities: [{id: fast, text: Faster, addresses: [slow], x-ticket: CX-2}]
+      - id: b
+        name: B
+"""
+    result = compile_project(project(tmp_path, journey))
+    assert result.valid, result.diagnostics
+    linked = result.project.journeys["j"]
+    stage = linked.stages[0]
+    first, second = stage.steps
+    assert linked.extensions == {"x-program": "renewal"} and stage.extensions == {"x-lane": "online"}
+    assert first.extensions == {"x-figma": "https://example.com/a"} and second.extensions == {}
+    assert first.pain_points[0].extensions == {"x-ticket": "CX-1"}
+    assert first.opportunities[0].extensions == {"x-ticket": "CX-2"}
