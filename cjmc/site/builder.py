@@ -123,7 +123,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
             written, pages_with_diagrams = render_site(
                 project, config, diagnostics, layout.diagrams, say, staging.write, observations,
                 fill=layout.fill_cached, reuse=lambda path: reuse.place(path, staging.path(path)),
-                fragments=FragmentStore(cache_dir / "fragments" if cache else None, templates))
+                fragments=FragmentStore(cache_dir / "fragments" if cache else None, templates),
+                cost=lambda path: _published_size(out / path))
             say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
             layout.finish()  # raises UsageError when a diagram cannot be laid out
             for path in pages_with_diagrams:
@@ -462,7 +463,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
                 say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None, *,
                 parallel_from: int | None = None, fill: Callable[[bytes], bytes] = lambda page: page,
                 reuse: Callable[[str], bool] = lambda path: False,
-                fragments: "FragmentStore | None" = None) -> tuple[list[str], list[str]]:
+                fragments: "FragmentStore | None" = None,
+                cost: Callable[[str], int] = lambda path: 0) -> tuple[list[str], list[str]]:
     """Render every file of the site and hand each to ``write`` (site path, bytes).
 
     Returns (every path written, the pages holding a diagram placeholder).
@@ -473,7 +475,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     the diagrams it found in its cache). ``reuse`` may put a page of the
     previous build in place instead (it says whether it did); it is asked
     before any page renders, in this process. ``fragments`` keeps rendered
-    rows for the next build (see :mod:`.fragments`).
+    rows for the next build (see :mod:`.fragments`). ``cost`` guesses how long
+    a page takes (the size it had last time): the costliest render first.
     """
     from .search import search_index_js
 
@@ -516,8 +519,31 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     # the ones a rebuild must render are the largest.
     parallel = len(pages) >= (PARALLEL_PAGES if parallel_from is None else parallel_from)
     to_render = [page for page in pages if not reuse(page.path)]
+    to_render.sort(key=lambda page: -cost(page.path))  # stable: a cold build keeps the site's order
     with_placeholders = render_pages(to_render, render, write, lambda: None, 2 if parallel else len(pages) + 1)
     return sorted([*files, *(page.path for page in pages)]), with_placeholders
+
+
+def _shared_counter() -> Callable[[], int]:
+    """A function that returns 0, 1, 2, ... across this process and the processes it forks."""
+    import multiprocessing
+
+    counter = multiprocessing.get_context("fork").Value("q", 0)
+
+    def claim() -> int:
+        with counter.get_lock():
+            value = counter.value
+            counter.value = value + 1
+        return value
+
+    return claim
+
+
+def _published_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _join_in_chunks(fragments: Iterable[str], size: int = 4096) -> bytes:
@@ -541,19 +567,22 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
                  on_started: Callable[[], None], parallel_from: int | None = None) -> list[str]:
     """Render and write ``pages``; returns the paths that hold a diagram placeholder.
 
-    With many pages and ``os.fork`` available, a forked child renders every
-    other page while this process renders the rest: the contexts are shared
-    copy-on-write, and only the list of written paths comes back through a
-    pipe. ``on_started`` runs in this process after the fork, so threads it
-    starts are never inherited by the child.
+    With many pages and ``os.fork`` available, a forked child renders pages
+    alongside this process: each takes the next page in the list when it is
+    done with one (a counter in shared memory), so a few large pages do not
+    leave one process working alone. The contexts are shared copy-on-write,
+    and only the list of written paths comes back through a pipe.
+    ``on_started`` runs in this process after the fork, so threads it starts
+    are never inherited by the child.
     """
     import json
     import os
     import signal
 
-    def run(share: list[Page]) -> list[str]:
+    def run(claim: Callable[[], int]) -> list[str]:
         marked = []
-        for page in share:
+        while (index := claim()) < len(pages):
+            page = pages[index]
             data = render(page)
             if PLACEHOLDER_MARK in data:
                 marked.append(page.path)
@@ -564,14 +593,21 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
         parallel_from = PARALLEL_PAGES
     if len(pages) < max(parallel_from, 2) or not hasattr(os, "fork"):
         on_started()
-        return run(pages)
+        return run(iter(range(len(pages) + 1)).__next__)
+    import itertools
+
+    try:
+        claim = _shared_counter()
+        child_claim = parent_claim = claim
+    except OSError:  # no shared memory (a container without /dev/shm): every other page each
+        child_claim, parent_claim = itertools.count(1, 2).__next__, itertools.count(0, 2).__next__
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: render its share, report, and leave without running any cleanup of the parent
         os.close(read_end)
         code = 0
         try:
-            report = {"marked": run(pages[1::2])}
+            report = {"marked": run(child_claim)}
         except BaseException as exc:  # reported to the parent, which raises it
             report = {"error": str(exc), "type": type(exc).__name__, "errno": getattr(exc, "errno", None)}
             code = 1
@@ -581,7 +617,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
     os.close(write_end)
     try:
         on_started()
-        marked = run(pages[0::2])
+        marked = run(parent_claim)
     except BaseException:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

@@ -212,12 +212,34 @@ def test_a_failure_in_the_forked_renderer_is_raised_in_the_parent(tmp_path):
     parent = os.getpid()
 
     def render(page):
-        if os.getpid() != parent and page.path.endswith("0005.html"):
+        if os.getpid() != parent:
             raise OSError(28, "No space left on device")
+        time.sleep(0.05)  # leaves pages for the child to take
         return b"ok"
 
     with pytest.raises(OSError, match="No space left"):
         render_pages(_fake_pages(20), render, lambda path, data: None, lambda: None, parallel_from=10)
+
+
+def test_a_slow_page_does_not_hold_up_the_others(tmp_path):
+    """Each renderer takes the next page when it is free: the one with the slow page renders few others."""
+    from cjmc.site.builder import render_pages
+
+    def render(page):
+        if page.path.endswith("0000.html"):
+            time.sleep(1.0)
+        else:
+            time.sleep(0.02)
+        return str(os.getpid()).encode()
+
+    def write(path, data):
+        (tmp_path / path.replace("/", "-")).write_bytes(data)
+
+    render_pages(_fake_pages(40), render, write, lambda: None, parallel_from=10)
+    renderer = {path.name: path.read_text() for path in tmp_path.iterdir()}
+    assert len(renderer) == 40 and len(set(renderer.values())) == 2
+    slow = renderer["p-0000.html"]
+    assert sum(1 for pid in renderer.values() if pid == slow) <= 5  # not every other page, as a fixed split gives
 
 
 def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
