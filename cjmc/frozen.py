@@ -28,24 +28,32 @@ def fast_frozen(cls: type[T]) -> type[T]:
     params = cls.__dataclass_params__  # type: ignore[attr-defined]
     if not params.frozen or "__slots__" not in cls.__dict__:
         raise TypeError(f"{cls.__name__} must be a frozen dataclass with slots")
-    fields = [field for field in dataclasses.fields(cls) if field.init]
+    every_field = dataclasses.fields(cls)
+    fields = [field for field in every_field if field.init]
     if any(field.kw_only for field in fields):
         raise TypeError(f"{cls.__name__}: keyword-only fields are not supported")
     namespace: dict[str, Any] = {"_NO_VALUE": _NO_VALUE}
     parameters, body = [], []
-    for field in fields:
+    for field in every_field:
         name = field.name
+        has_default = field.default is not dataclasses.MISSING
+        has_factory = field.default_factory is not dataclasses.MISSING
+        if not field.init and not (has_default or has_factory):
+            continue  # set by __post_init__, as the dataclass's own __init__ leaves it
         namespace[f"_set_{name}"] = cls.__dict__[name].__set__
-        value = name
-        if field.default is not dataclasses.MISSING:
-            namespace[f"_default_{name}"] = field.default
+        namespace[f"_default_{name}"] = field.default
+        namespace[f"_factory_{name}"] = field.default_factory
+        if not field.init:  # not a parameter: from its default, as dataclasses does
+            value = f"_default_{name}" if has_default else f"_factory_{name}()"
+        elif has_default:
             parameters.append(f"{name}=_default_{name}")
-        elif field.default_factory is not dataclasses.MISSING:
-            namespace[f"_factory_{name}"] = field.default_factory
+            value = name
+        elif has_factory:
             parameters.append(f"{name}=_NO_VALUE")
             value = f"_factory_{name}() if {name} is _NO_VALUE else {name}"
         else:
             parameters.append(name)
+            value = name
         body.append(f"    _set_{name}(self, {value})")
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")

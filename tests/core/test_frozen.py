@@ -26,6 +26,8 @@ def _declare(name: str) -> type:
         size: int = 3
         tags: dict = field(default_factory=dict)
         derived: int = field(init=False, repr=False, compare=False)
+        calls: int = field(init=False, default=0, compare=False)
+        seen: list = field(init=False, default_factory=list, compare=False)
 
         def __post_init__(self) -> None:
             object.__setattr__(self, "derived", self.size * 2)
@@ -45,6 +47,7 @@ def test_the_constructor_behaves_like_the_dataclass_one(args, kwargs) -> None:
     assert dataclasses.astuple(plain) == dataclasses.astuple(fast)
     assert repr(plain).replace("Plain", "Fast") == repr(fast)
     assert fast.derived == plain.derived  # __post_init__ ran
+    assert (fast.calls, fast.seen) == (plain.calls, plain.seen) == (0, [])  # fields outside __init__, from defaults
 
 
 def test_defaults_from_a_factory_are_not_shared() -> None:
