@@ -29,3 +29,11 @@ def atomic_write_with(path: Path, produce: Callable[[BinaryIO], object]) -> None
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def file_size(path: Path) -> int:
+    """The size of the file at ``path`` in bytes; 0 when it cannot be read."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -45,6 +45,7 @@ from typing import Any, Callable
 
 from .config import Config, map_files
 from .diagnostics import Diagnostic, sorted_unique
+from .fsutil import file_size
 from .load.yaml_loader import Document, LocDict
 from .pipeline import building_model, load_file, validated_documents
 
@@ -73,7 +74,7 @@ def worker_count(config: Config, paths: list[Path], *, min_bytes: int | None = N
         return 1
     if threading.active_count() > 1:
         return 1  # never fork a process that runs other threads (cjmc serve): a lock they hold would stay held
-    if sum(_size(p) for p in paths) < min_bytes:
+    if sum(file_size(p) for p in paths) < min_bytes:
         return 1
     return min(cores, len(paths))
 
@@ -573,19 +574,12 @@ def _balanced(paths: list[Path], groups: int) -> list[list[tuple[int, Path]]]:
     """Split files into ``groups`` of about equal size, largest first; each keeps file order."""
     shards: list[list[tuple[int, Path]]] = [[] for _ in range(groups)]
     loads = [0] * groups
-    sizes = [_size(path) for path in paths]
+    sizes = [file_size(path) for path in paths]
     for order in sorted(range(len(paths)), key=lambda number: (-sizes[number], number)):
         lightest = loads.index(min(loads))
         shards[lightest].append((order, paths[order]))
         loads[lightest] += sizes[order]
     return [sorted(shard, key=lambda item: item[0]) for shard in shards if shard]
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 class _Child:

@@ -9,7 +9,6 @@ It reports every problem it finds (it does not stop at the first).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable
 
 from ..diagnostics import Diagnostic, Position
@@ -17,6 +16,7 @@ from ..load.yaml_loader import Document, LocDict, LocList
 from ..model import (Channel, Evidence, Journey, Metric, MetricUse, MomentOfTruth, Opportunity,
                      PainPoint, Persona, PositionTable, Project, Reference, Stage, Step, Team, Touchpoint)
 from ..validate.messages import close_match
+from ..validate.schemas import property_names
 from .flow import build_flow
 
 SECTION_KIND = {"channels": "channel", "teams": "team", "touchpoints": "touchpoint",
@@ -33,30 +33,9 @@ def _dicts(value: Any) -> list[LocDict]:
 
 
 def _extensions(data: LocDict) -> dict[str, Any]:
-    if data.keys() <= _plain_keys():  # most elements have none, and this check runs in C
+    if data.keys() <= property_names():  # most elements have none, and this check runs in C
         return {}
     return {k: v for k, v in data.items() if k.startswith("x-")}
-
-
-@lru_cache(maxsize=1)
-def _plain_keys() -> frozenset[str]:
-    """Every property name the map schemas define: a key among them is not an ``x-`` extension."""
-    from ..validate.schemas import KINDS, load_schema
-
-    names: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            names.update(node.get("properties", {}) if isinstance(node.get("properties"), dict) else ())
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for kind in KINDS:
-        walk(load_schema(kind))
-    return frozenset(name for name in names if not name.startswith("x-"))
 
 
 @dataclass

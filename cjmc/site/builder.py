@@ -22,6 +22,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..config import Config, load_config
 from ..diagnostics import Diagnostic, UsageError, fails
+from ..fsutil import file_size
 from ..model import Project
 from ..resources import data_dir
 from .context import build_pages
@@ -124,7 +125,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
                 project, config, diagnostics, layout.diagrams, say, staging.write, observations,
                 fill=layout.fill_cached, reuse=lambda path: reuse.place(path, staging.path(path)),
                 fragments=FragmentStore(cache_dir / "fragments" if cache else None, templates),
-                cost=lambda path: _published_size(out / path))
+                cost=lambda path: file_size(out / path))
             say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
             layout.finish()  # raises UsageError when a diagram cannot be laid out
             for path in pages_with_diagrams:
@@ -537,13 +538,6 @@ def _shared_counter() -> Callable[[], int]:
         return value
 
     return claim
-
-
-def _published_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _join_in_chunks(fragments: Iterable[str], size: int = 4096) -> bytes:

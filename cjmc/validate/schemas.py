@@ -30,6 +30,27 @@ def load_schema(name: str) -> dict[str, Any]:
         return json.load(handle)
 
 
+@lru_cache(maxsize=1)
+def property_names() -> frozenset[str]:
+    """Every key the map schemas define (``x-`` patterns aside): a key among them is not an extension."""
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, dict):
+            properties = node.get("properties")
+            if isinstance(properties, dict):
+                names.update(properties)
+            for value in node.values():
+                walk(value)
+
+    for kind in KINDS:
+        walk(load_schema(kind))
+    return frozenset(name for name in names if not name.startswith("x-"))
+
+
 @lru_cache(maxsize=None)
 def fast_validator(name: str) -> tuple[Callable[[Any], Any], type[Exception]]:
     """A function that raises the returned exception when ``name``'s schema rejects its argument.
@@ -74,21 +95,28 @@ def _validator(code: Any) -> tuple[Callable[[Any], Any], type[Exception]]:
 
 def _cache_place(name: str) -> tuple[Any, str]:
     """The user cache folder of compiled validators (None when there is none) and ``name``'s key."""
-    import importlib.util
-
     from ..keyed_cache import KeyedFolder, digest, user_cache_folder
 
     folder = user_cache_folder("validators")
     if folder is None:
         return None, ""
     try:
-        spec = importlib.util.find_spec("fastjsonschema")
-        generator = Path(spec.origin).with_name("version.py").read_bytes()  # VERSION = '2.22.3'
-        key = digest("fast-validator", schema_path(name).read_bytes(), generator, Path(__file__).read_bytes(),
-                     importlib.util.MAGIC_NUMBER)
+        key = digest("fast-validator", schema_path(name).read_bytes(), _code_stamp())
     except (AttributeError, TypeError, OSError):
         return None, ""
     return KeyedFolder(folder), key
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """What every compiled validator depends on besides its schema: generator, reducer, bytecode."""
+    import importlib.util
+
+    from ..keyed_cache import digest
+
+    spec = importlib.util.find_spec("fastjsonschema")
+    generator = Path(spec.origin).with_name("version.py").read_bytes()  # VERSION = '2.22.3'
+    return digest(generator, Path(__file__).read_bytes(), importlib.util.MAGIC_NUMBER)
 
 
 # fastjsonschema's code names every value it visits ("data.stages[3].steps[0].id", built with
