@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Iterable, Mapping
+from itertools import groupby, starmap
+from typing import Any, Callable, Iterable, Mapping
 
 from markupsafe import Markup
 
@@ -22,6 +23,7 @@ from .markdown import link_allowed, render_inline, render_markdown
 from .views import (
     BacklogContext,
     BacklogRow,
+    Block,
     CatalogContext,
     CatalogItemContext,
     Diagram,
@@ -108,6 +110,8 @@ class _Index:
     # "touchpoint:x" / "channel:x" / "team:x" -> [(journey, step)] in model order
     steps_by_owner: dict[str, list[tuple[Journey, Step]]] = field(default_factory=lambda: defaultdict(list))
     reference_counts: Counter = field(default_factory=Counter)
+    # journey id -> the key of its page, when known (see views.Block)
+    journey_keys: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         project = self.project
@@ -214,6 +218,7 @@ def _journey_summary(index: _Index, journey: Journey, findings: list[FindingView
         findings=_severity_counts((f.diagnostic.severity for f in findings), FINDING_ORDER),
         average_emotion=round(sum(emotions) / len(emotions), 1) if emotions else None,
         emotions=tuple(s.emotion for s in steps),
+        key=index.journey_keys.get(journey.id),
     )
 
 
@@ -277,23 +282,50 @@ def _journey_context(index: _Index, journey: Journey, summary: JourneySummary,
     )
 
 
-def _usage(index: _Index, owner: str) -> tuple[tuple[UsageRow, ...], tuple[PainPointView, ...], tuple[Link, ...]]:
+def _blocks(index: _Index, kind: str, entries: Iterable[tuple], group: Callable[[tuple], tuple],
+            view: Callable[..., Any]) -> tuple[Block, ...]:
+    """``entries`` (tuples, in page order) as runs of equal ``group(entry)``, whose first item is a journey id.
+
+    Each run is a :class:`Block` whose views are ``view(*entry)``, made when
+    the page renders them. A group that comes up in more than one run gets
+    no key: what such a run holds depends on the runs between.
+    """
+    runs = [(name, list(items)) for name, items in groupby(entries, key=group)]
+    counts = Counter(name for name, _ in runs)
+    return tuple(Block(_block_key(index, kind, name) if counts[name] == 1 else None, partial(starmap, view, items))
+                 for name, items in runs)
+
+
+def _block_key(index: _Index, kind: str, name: tuple) -> tuple | None:
+    """The fragment key of a run of rows about journey ``name[0]`` (None when its page has no key)."""
+    page_key = index.journey_keys.get(name[0])
+    return None if page_key is None else (kind, *name, page_key)
+
+
+def _usage_row(index: _Index, journey: Journey, step: Step) -> UsageRow:
+    return UsageRow(Link(journey.title, journey_path(journey.id)),
+                    Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
+                    journey.stage(step.stage).name, step.emotion,
+                    tuple(_pain_view(index, journey, step, pp) for pp in step.pain_points))
+
+
+def _usage(index: _Index, owner: str) -> tuple[tuple[Block, ...], tuple[Block, ...], tuple[Link, ...]]:
     """Steps that use a touchpoint, channel or team (``owner`` like "touchpoint:x"), their pain points, journeys."""
-    rows, pains, journeys = [], [], {}
-    for journey, step in index.steps_by_owner.get(owner, ()):
-        views = tuple(_pain_view(index, journey, step, pp) for pp in step.pain_points)
-        rows.append(UsageRow(Link(journey.title, journey_path(journey.id)),
-                             Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
-                             journey.stage(step.stage).name, step.emotion, views))
-        pains.extend(views)
-        journeys[journey.id] = Link(journey.title, journey_path(journey.id))
-    return tuple(rows), _sorted_pains(pains), tuple(journeys.values())
+    uses = index.steps_by_owner.get(owner, ())
+    journeys = {journey.id: journey for journey, _ in uses}
+    return (_blocks(index, "usage", uses, lambda use: (use[0].id,), partial(_usage_row, index)),
+            _pain_blocks(index, ((journey, step, pp) for journey, step in uses for pp in step.pain_points)),
+            tuple(Link(journey.title, journey_path(journey.id)) for journey in journeys.values()))
 
 
-def _sorted_pains(pains: Iterable[PainPointView]) -> tuple[PainPointView, ...]:
-    return tuple(sorted(pains, key=lambda v: (SEVERITY_ORDER.index(v.pain_point.severity)
-                                              if v.pain_point.severity in SEVERITY_ORDER else 9,
-                                              v.journey.id, v.step.index, v.pain_point.id)))
+def _severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else 9
+
+
+def _pain_blocks(index: _Index, pains: Iterable[tuple[Journey, Step, PainPoint]]) -> tuple[Block, ...]:
+    """Pain points by severity, journey id, step and id, in runs of one journey and severity."""
+    ordered = sorted(pains, key=lambda e: (_severity_rank(e[2].severity), e[0].id, e[1].index, e[2].id))
+    return _blocks(index, "pains", ordered, lambda e: (e[0].id, e[2].severity), partial(_pain_view, index))
 
 
 def _finding_views(diagnostics: Iterable[Diagnostic]) -> list[FindingView]:
@@ -302,16 +334,19 @@ def _finding_views(diagnostics: Iterable[Diagnostic]) -> list[FindingView]:
 
 def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable["RuleSource"],
                 diagrams: Mapping[str, Diagram], *, title: str,
-                observations: Mapping[str, object] | None = None) -> list[Page]:
+                observations: Mapping[str, object] | None = None,
+                journey_keys: Mapping[str, str] | None = None) -> list[Page]:
     """Every page of the site in a stable order.
 
     Only the lookups many pages share are made here. Each page builds its
     context when it is rendered, in whichever process renders it, and frees
     it afterwards: at 1,000 journeys the portfolio-wide contexts alone were
     ~90 MB, and building them all up front kept one core busy while the
-    other waited.
+    other waited. ``journey_keys`` (journey id -> the key of its page, see
+    :mod:`.reuse`) name each journey's rows on portfolio-wide pages in the
+    fragment store (see :class:`.views.Block`).
     """
-    index = _Index(project)
+    index = _Index(project, journey_keys=journey_keys or {})
     findings = _finding_views(diagnostics)
     for view in findings:
         if view.href:
@@ -342,7 +377,7 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
     pages.append(Page("backlog.html", "backlog.html", "Backlog", "backlog", None,
                       make=partial(_backlog_context, index)))
     pages.append(Page("lint.html", "lint.html", "Findings", "lint", None,
-                      make=partial(_lint_context, findings, diagnostics)))
+                      make=partial(_lint_context, index, findings, diagnostics)))
     pages.append(Page("rules.html", "rules.html", "Rules reference", "rules", None,
                       make=partial(_rules_context, diagnostics, list(rules))))
     pages.append(Page("search.html", "search.html", "Search", "search", SearchContext()))
@@ -388,11 +423,11 @@ def _home_context(index: _Index, summaries: dict[str, JourneySummary], diagnosti
 def _persona_context(index: _Index, summaries: dict[str, JourneySummary], persona) -> PersonaContext:
     project = index.project
     journeys = project.journeys_of_persona(persona.id)
-    pains = [_pain_view(index, j, s, pp) for j in journeys for s, pp in j.pain_points]
+    pains = _pain_blocks(index, ((j, s, pp) for j in journeys for s, pp in j.pain_points))
     channels = tuple(Link(project.channels[c].name if c in project.channels else c, channel_path(c))
                      for c in persona.channels)
     return PersonaContext(persona, render_markdown(persona.description), channels,
-                          tuple(summaries[j.id] for j in journeys), _sorted_pains(pains),
+                          tuple(summaries[j.id] for j in journeys), pains,
                           tuple(index.findings_by_page.get(persona_path(persona.id), ())))
 
 
@@ -425,8 +460,9 @@ def _team_context(index: _Index, team) -> CatalogItemContext:
     tps = tuple(Link(t.name, touchpoint_path(t.id)) for t in project.touchpoints.values() if t.owner == team.id)
     usage, pains, _ = _usage(index, f"team:{team.id}")
     owned = tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values() if j.owner == team.id)
-    ops = tuple(_opportunity_view(index, j, s, op) for j in project.journeys.values()
-                for s, op in j.opportunities if op.owner == team.id and op.status != "done")
+    ops = _blocks(index, "opportunities", [(j, s, op) for j in project.journeys.values() for s, op in j.opportunities
+                                           if op.owner == team.id and op.status != "done"],
+                  lambda e: (e[0].id,), partial(_opportunity_view, index))
     return CatalogItemContext(
         "team", team.id, team.name, render_markdown(team.description), (), None, tps, owned, usage, pains, ops,
         tuple(index.findings_by_page.get(team_path(team.id), ())))
@@ -453,40 +489,58 @@ def _catalog_context(index: _Index) -> CatalogContext:
     )
 
 
+def _backlog_rows(index: _Index, journey: Journey) -> list[BacklogRow]:
+    """A journey's pain points, then its opportunities, as backlog rows."""
+    rows = []
+    jlink = Link(journey.title, journey_path(journey.id))
+    for step, pp in journey.pain_points:
+        view = _pain_view(index, journey, step, pp)
+        rows.append(BacklogRow("pain-point", pp.id, pp.text, pp.severity, _severity_rank(pp.severity),
+                               index.team_link(journey.owner), jlink,
+                               Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
+                               tuple(Link(op.text, f"{journey_path(journey.id)}#opp-{op.id}")
+                                     for op in view.addressed_by)))
+    for step, op in journey.opportunities:
+        rows.append(BacklogRow("opportunity", op.id, op.text, op.status,
+                               STATUS_ORDER.index(op.status) if op.status in STATUS_ORDER else 9,
+                               index.team_link(op.owner), jlink,
+                               Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
+                               tuple(Link(pp.id, f"{journey_path(journey.id)}#pp-{pp.id}")
+                                     for pp in _opportunity_view(index, journey, step, op).addresses)))
+    return rows
+
+
 def _backlog_context(index: _Index) -> BacklogContext:
     project = index.project
-    rows = []
-    for journey in project.journeys.values():
-        jlink = Link(journey.title, journey_path(journey.id))
-        for step, pp in journey.pain_points:
-            view = _pain_view(index, journey, step, pp)
-            rows.append(BacklogRow("pain-point", pp.id, pp.text, pp.severity,
-                                   SEVERITY_ORDER.index(pp.severity) if pp.severity in SEVERITY_ORDER else 9,
-                                   index.team_link(journey.owner), jlink,
-                                   Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
-                                   tuple(Link(op.text, f"{journey_path(journey.id)}#opp-{op.id}")
-                                         for op in view.addressed_by)))
-        for step, op in journey.opportunities:
-            rows.append(BacklogRow("opportunity", op.id, op.text, op.status,
-                                   STATUS_ORDER.index(op.status) if op.status in STATUS_ORDER else 9,
-                                   index.team_link(op.owner), jlink,
-                                   Link(step.name, f"{journey_path(journey.id)}#step-{step.id}"),
-                                   tuple(Link(pp.id, f"{journey_path(journey.id)}#pp-{pp.id}")
-                                         for pp in _opportunity_view(index, journey, step, op).addresses)))
-    owners = sorted({r.owner for r in rows if r.owner}, key=lambda link: (link.label, link.href))
-    return BacklogContext(tuple(rows), SEVERITY_ORDER, STATUS_ORDER, tuple(owners),
+    journeys = [journey for journey in project.journeys.values() if journey.pain_points or journey.opportunities]
+    owners = {index.team_link(journey.owner) for journey in journeys if journey.pain_points and journey.owner}
+    owners.update(index.team_link(op.owner) for journey in journeys for _, op in journey.opportunities if op.owner)
+    rows = tuple(Block(_block_key(index, "backlog", (journey.id,)), partial(_backlog_rows, index, journey))
+                 for journey in journeys)
+    return BacklogContext(rows, SEVERITY_ORDER, STATUS_ORDER,
+                          tuple(sorted(owners, key=lambda link: (link.label, link.href))),
                           tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values()))
 
 
-def _lint_context(findings: list[FindingView], diagnostics: list[Diagnostic]) -> LintContext:
+def _lint_context(index: _Index, findings: list[FindingView], diagnostics: list[Diagnostic]) -> LintContext:
     groups: dict[str, list[FindingView]] = defaultdict(list)
     for view in findings:
         groups[view.diagnostic.rule].append(view)
     ordered = sorted(groups.items(), key=lambda kv: (-max(SEVERITY_RANK.get(f.diagnostic.severity, 0)
                                                          for f in kv[1]), kv[0]))
+    journey_of_page = {journey_path(ident): ident for ident in index.journey_keys}
+    # A rule's findings on one journey's page are all shown on that page, so that page's key covers them.
     return LintContext(_severity_counts((d.severity for d in diagnostics), FINDING_ORDER),
-                       tuple(RuleGroup(rule, views[0].diagnostic.severity, tuple(views)) for rule, views in ordered),
+                       tuple(RuleGroup(rule, views[0].diagnostic.severity, tuple(views),
+                                       _blocks(index, "findings", ((view,) for view in views),
+                                               lambda entry: (journey_of_page.get(_page_of(entry[0])), rule),
+                                               lambda view: view))
+                             for rule, views in ordered),
                        len(diagnostics))
+
+
+def _page_of(view: FindingView) -> str | None:
+    return view.href.split("#")[0] if view.href else None
 
 
 def _rules_context(diagnostics: list[Diagnostic], rules: list["RuleSource"]) -> RulesContext:

@@ -44,7 +44,7 @@ class FragmentExtension(Extension):
 
     def _render(self, key: Any, caller) -> str:
         store = self.environment.fragment_store
-        if store is None:
+        if store is None or key is None:  # None: this body has no key, render it
             return caller()
         try:
             key = _key(key)

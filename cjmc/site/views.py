@@ -9,7 +9,7 @@ from a sub-path and from ``file://``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from markupsafe import Markup
 
@@ -59,6 +59,45 @@ def subject_path(subject: tuple[str, ...]) -> str | None:
 
 
 # ---------------------------------------------------------------- small views
+
+class Block:
+    """One journey's run of rows on a portfolio-wide page, its views made only if the page renders them.
+
+    ``key`` is the key of the journey's own page (see :mod:`.reuse`): a digest
+    of the journey file, every shared definition, the findings on the page,
+    the linked journeys' titles, the templates and the site settings, which
+    covers everything a row about that journey shows. With the page's root
+    it names the run's HTML in the fragment store, so after one journey
+    changed a catalog, persona or backlog page makes and renders that
+    journey's rows only. ``None`` (no key known): the rows are always rendered.
+    """
+
+    __slots__ = ("key", "_make", "_items")
+
+    def __init__(self, key: str | None, make: Callable[[], Iterable[object]]):
+        self.key = key
+        self._make: Callable[[], Iterable[object]] | None = make
+        self._items: tuple[object, ...] | None = None
+
+    @property
+    def items(self) -> tuple[object, ...]:
+        if self._items is None:
+            self._items = tuple(self._make())  # type: ignore[misc]
+            self._make = None
+        return self._items
+
+    def __repr__(self) -> str:
+        return f"Block({self.key!r})"
+
+
+def as_blocks(items: tuple | list) -> tuple[Block, ...]:
+    """Template filter: ``items`` when they are blocks already, else one block of them without a key."""
+    if not items:
+        return ()
+    if isinstance(items[0], Block):
+        return tuple(items)
+    return (Block(None, lambda: items),)
+
 
 @dataclass(frozen=True)
 class Link:
@@ -174,6 +213,7 @@ class JourneySummary:
     findings: tuple[SeverityCount, ...]
     average_emotion: float | None
     emotions: tuple[int | None, ...]
+    key: str | None = None  # the journey page's key: names the card's HTML in the fragment store (see Block)
 
 
 # ---------------------------------------------------------------- page contexts
@@ -259,7 +299,7 @@ class PersonaContext:
     description: Markup
     channels: tuple[Link, ...]
     journeys: tuple[JourneySummary, ...]
-    pain_points: tuple[PainPointView, ...]
+    pain_points: tuple[Block, ...]  # of PainPointView
     findings: tuple[FindingView, ...]
 
 
@@ -282,9 +322,9 @@ class CatalogItemContext:
     external_url: str | None
     touchpoints: tuple[Link, ...]
     journeys: tuple[Link, ...]
-    usage: tuple[UsageRow, ...]
-    pain_points: tuple[PainPointView, ...]
-    opportunities: tuple[OpportunityView, ...]
+    usage: tuple[Block, ...]  # of UsageRow
+    pain_points: tuple[Block, ...]  # of PainPointView
+    opportunities: tuple[Block, ...]  # of OpportunityView
     findings: tuple[FindingView, ...]
 
 
@@ -320,7 +360,7 @@ class BacklogRow:
 
 @dataclass(frozen=True)
 class BacklogContext:
-    rows: tuple[BacklogRow, ...]
+    rows: tuple[Block, ...]  # of BacklogRow
     severities: tuple[str, ...]
     statuses: tuple[str, ...]
     owners: tuple[Link, ...]
@@ -332,6 +372,7 @@ class RuleGroup:
     rule: str
     severity: str
     findings: tuple[FindingView, ...]
+    blocks: tuple[Block, ...]  # the findings, in runs of one journey page's (see Block)
 
 
 @dataclass(frozen=True)

@@ -481,6 +481,39 @@ def test_a_rebuild_takes_unchanged_files_and_pages_from_the_caches(project: Path
     assert html.escape(old_title) not in text
 
 
+def test_portfolio_pages_make_only_the_edited_journeys_rows(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """After one journey changed, the backlog, catalog and persona pages and the search index take every other
+    journey's rows from the fragment store: the rows of the edited journey alone are made and rendered."""
+    from cjmc.site import builder, context, search
+
+    out = tmp_path / "site"
+    assert build(project, out).written
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)  # render in this process, where the calls are counted
+    made: dict[str, set[str]] = {"usage": set(), "backlog": set(), "pains": set(), "search": set()}
+
+    def counting(kind: str, function, journey_argument: int):
+        def counted(*args):
+            made[kind].add(args[journey_argument].id)
+            return function(*args)
+        return counted
+
+    monkeypatch.setattr(context, "_usage_row", counting("usage", context._usage_row, 1))
+    monkeypatch.setattr(context, "_backlog_rows", counting("backlog", context._backlog_rows, 1))
+    monkeypatch.setattr(context, "_pain_view", counting("pains", context._pain_view, 1))
+    monkeypatch.setattr(search, "journey_entries", counting("search", search.journey_entries, 0))
+    substitute(journey_file(project, "j00005"), r"^title: .*$", "title: A brand new title")
+    assert build(project, out).written
+    # The journeys that link to it show its title, so their pages' keys (and rows) change too.
+    linking = {ident for ident, (_, data) in journeys(project).items()
+               if "j00005" in [*(data.get("followed_by") or []), *(data.get("preceded_by") or [])]}
+    changed = {"j00005", *linking}
+    assert len(changed) < JOURNEYS // 2
+    assert made == {"usage": changed, "backlog": changed, "pains": changed, "search": changed}
+    assert "A brand new title" in (out / "backlog.html").read_text(encoding="utf-8")
+    assert "A brand new title" in (out / "search-index.js").read_text(encoding="utf-8")
+    assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
+
+
 def test_cache_false_uses_no_cache(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert build(project, out).written  # fills both caches

@@ -174,6 +174,12 @@ def test_template_override(project, tmp_path):
     assert build(project, out).written
     assert "Custom footer Acme CX Atlas" in (out / "index.html").read_text()
     assert (out / "static" / "extra.css").is_file() and (out / "static" / "cjmc.css").is_file()
+    # Compiled templates are kept in the project's cache; an edited template is compiled anew.
+    assert list((project / ".cjmc-cache" / "templates").rglob("__jinja2_*"))
+    (theme / "partials" / "footer.html").write_text('<footer class="site-footer">Edited footer</footer>\n')
+    assert build(project, out).written
+    assert "Edited footer" in (out / "index.html").read_text()
+    assert "Custom footer" not in (out / "index.html").read_text()
 
 
 def _fake_pages(count: int):
