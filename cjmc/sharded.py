@@ -1,9 +1,11 @@
 """Validate, lint and compile a large portfolio on every core: the same results, sooner.
 
 Parsing YAML is most of the work, and Python runs it on one core. Here the
-map files are split into one shard per core (balanced by size); each shard
-is handled by its own process, forked from the main one, which only
-coordinates (so it stays small, and no process frees a parsed tree):
+map files are shared out between one shard per core; each shard is handled
+by its own process, forked from the main one, which only coordinates (so it
+stays small, and no process frees a parsed tree). A shard takes the next
+file, largest first, whenever it is done with one, so a shard whose core is
+slower (another tenant of the machine, a busy hyper-thread) takes fewer:
 
 1. every shard loads and validates its files and sends back what the whole
    project must agree on: problems, comments, which ids each document
@@ -41,13 +43,14 @@ import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .config import Config, map_files
 from .diagnostics import Diagnostic, sorted_unique
 from .fsutil import file_size
 from .load.yaml_loader import Document, LocDict
 from .pipeline import building_model, load_file, validated_documents
+from .runtime import shared_counter
 
 # Below this much YAML, starting a second process costs more than it saves.
 MIN_BYTES = 512 * 1024
@@ -182,7 +185,14 @@ class _Done:
 def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, *, keep_models: bool = False,
          per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None) -> _Done:
     cache = _FileCache(cache_dir, run, per_journey) if cache_dir is not None else None
-    shards = [Shard(root, config, group, run, keep_models, per_journey, cache) for group in _balanced(paths, workers)]
+    try:
+        claim = shared_counter()
+        largest_first = sorted(enumerate(paths), key=lambda item: -file_size(item[1]))  # stable: file order in ties
+        shards = [Shard(root, config, largest_first, run, keep_models, per_journey, cache, claim)
+                  for _ in range(workers)]
+    except OSError:  # no shared memory (a container without /dev/shm): a fixed share each, balanced by size
+        shards = [Shard(root, config, group, run, keep_models, per_journey, cache)
+                  for group in _balanced(paths, workers)]
     children = [_Child(shard) for shard in shards]
     try:
         summaries = [child.receive() for child in children]
@@ -326,10 +336,11 @@ class Shard:
 
     def __init__(self, root: Path, config: Config, paths: list[tuple[int, Path]], run: Any,
                  keep_models: bool = False, per_journey: Callable[[Any, Any], Any] | None = None,
-                 cache: _FileCache | None = None):
+                 cache: _FileCache | None = None, claim: Callable[[], int] | None = None):
         self.root = root
         self.config = config
-        self.paths = paths
+        self.paths = paths  # with ``claim``, shared by every shard: each takes paths[claim()] until none is left
+        self.claim = claim
         self.run = run
         self.keep_models = keep_models
         self.per_journey = per_journey
@@ -347,7 +358,7 @@ class Shard:
         from .link.linker import Linker
 
         files, problems, definitions = [], [], []
-        for order, path in self.paths:
+        for order, path in self._taken():
             data, name = self._read(path)
             entry = self._cached_load(name)
             if entry is not None:
@@ -380,6 +391,14 @@ class Shard:
         tolerant = Linker("", "")
         tolerant.tolerate(self.invalid)
         return Summary(files, problems, self.comments, definitions, tolerant.definitions.tolerated, self.hashes)
+
+    def _taken(self) -> Iterator[tuple[int, Path]]:
+        """This shard's files: all of ``paths``, or with ``claim`` the ones it takes."""
+        if self.claim is None:
+            yield from self.paths
+            return
+        while (index := self.claim()) < len(self.paths):
+            yield self.paths[index]
 
     def _read(self, path: Path) -> tuple[bytes | None, str]:
         """The file's bytes and name; with a cache, its content digest is noted too."""

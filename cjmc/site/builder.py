@@ -586,21 +586,6 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     return sorted([*files, *(page.path for page in pages)]), with_placeholders
 
 
-def _shared_counter() -> Callable[[], int]:
-    """A function that returns 0, 1, 2, ... across this process and the processes it forks."""
-    import multiprocessing
-
-    counter = multiprocessing.get_context("fork").Value("q", 0)
-
-    def claim() -> int:
-        with counter.get_lock():
-            value = counter.value
-            counter.value = value + 1
-        return value
-
-    return claim
-
-
 def _join_in_chunks(fragments: Iterable[str], size: int = 4096) -> bytes:
     """UTF-8 of the concatenated ``fragments``, joining a few thousand at a time.
 
@@ -651,8 +636,10 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
         return run(iter(range(len(pages) + 1)).__next__)
     import itertools
 
+    from ..runtime import shared_counter
+
     try:
-        claim = _shared_counter()
+        claim = shared_counter()
         child_claim = parent_claim = claim
     except OSError:  # no shared memory (a container without /dev/shm): every other page each
         child_claim, parent_claim = itertools.count(1, 2).__next__, itertools.count(0, 2).__next__

@@ -139,3 +139,31 @@ def test_a_worker_that_fails_is_reported_not_hidden(tmp_path: Path, monkeypatch)
     config = load_config(tmp_path)
     with pytest.raises(RuntimeError, match="boom"):
         check_sharded(tmp_path, config, list(map_files(config)), 2, lint=False)
+
+
+def test_a_shard_held_up_by_one_file_leaves_the_others_to_the_other_shard(tmp_path: Path, monkeypatch) -> None:
+    """Shards take the next file when done with one: a slow core (or a slow file) does not hold up half the files."""
+    import time
+
+    from cjmc import sharded
+    from cjmc.fsutil import file_size
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    root = generate(12, tmp_path / "p", seed=3)
+    config = load_config(root)
+    paths = list(map_files(config))
+    largest = max(paths, key=file_size)  # the first one taken
+    load_file = sharded.load_file
+
+    def slow_on_the_largest(path, project_root, data=None):
+        if path == largest:
+            time.sleep(1.5)
+        return load_file(path, project_root, data)
+
+    monkeypatch.setattr(sharded, "load_file", slow_on_the_largest)
+    done = sharded._run(root, config, paths, 2, None)
+    assert sorted(len(summary.files) for summary in done.summaries) == [1, len(paths) - 1]
+    assert sorted(name for summary in done.summaries for _, name in summary.files) == sorted(
+        path.relative_to(root).as_posix() for path in paths)
