@@ -389,14 +389,10 @@ def _home_context(index: _Index, summaries: dict[str, JourneySummary], diagnosti
     project = index.project
     all_pains = [pp for j in project.journeys.values() for _, pp in j.pain_points]
     all_ops = [op for j in project.journeys.values() for _, op in j.opportunities]
-    off_target = []
-    kpi_total = 0
-    for journey in project.journeys.values():
-        for use in _all_metric_uses(journey):
-            row = index.metric_row(use)
-            kpi_total += 1
-            if row.off_target:
-                off_target.append((Link(journey.title, journey_path(journey.id)), row))
+    kpi_total = sum(1 for journey in project.journeys.values() for _ in _all_metric_uses(journey))
+    # A journey summary counts its metrics off target: the rows are made only for a block not in the store.
+    off_target = tuple(Block(_block_key(index, "off-target", (journey.id,)), partial(_off_target_rows, index, journey))
+                       for journey in project.journeys.values() if summaries[journey.id].kpis_off_target)
     by_persona = []
     for persona in project.personas.values():
         mine = [summaries[j.id] for j in project.journeys_of_persona(persona.id)]
@@ -410,7 +406,8 @@ def _home_context(index: _Index, summaries: dict[str, JourneySummary], diagnosti
         findings=_severity_counts((d.severity for d in diagnostics), FINDING_ORDER),
         pain_points=_severity_counts((pp.severity for pp in all_pains), SEVERITY_ORDER),
         moments_of_truth=sum(s.moments_of_truth for s in summaries.values()),
-        kpis_off_target=tuple(off_target),
+        kpis_off_target=off_target,
+        kpis_off_target_count=sum(summary.kpis_off_target for summary in summaries.values()),
         kpi_total=kpi_total,
         opportunities=_severity_counts((op.status for op in all_ops), STATUS_ORDER),
         portfolio=diagrams.get("portfolio"),
@@ -418,6 +415,11 @@ def _home_context(index: _Index, summaries: dict[str, JourneySummary], diagnosti
                 "steps": sum(s.steps for s in summaries.values()), "pain_points": len(all_pains),
                 "opportunities": len(all_ops), "touchpoints": len(project.touchpoints)},
     )
+
+
+def _off_target_rows(index: _Index, journey: Journey) -> list[tuple[Link, MetricRow]]:
+    link = Link(journey.title, journey_path(journey.id))
+    return [(link, row) for row in map(index.metric_row, _all_metric_uses(journey)) if row.off_target]
 
 
 def _persona_context(index: _Index, summaries: dict[str, JourneySummary], persona) -> PersonaContext:

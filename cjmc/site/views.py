@@ -226,7 +226,8 @@ class HomeContext:
     findings: tuple[SeverityCount, ...]
     pain_points: tuple[SeverityCount, ...]
     moments_of_truth: int
-    kpis_off_target: tuple[tuple[Link, MetricRow], ...]
+    kpis_off_target: tuple[Block, ...]  # of (journey link, metric row)
+    kpis_off_target_count: int
     kpi_total: int
     opportunities: tuple[SeverityCount, ...]
     portfolio: Diagram | None
