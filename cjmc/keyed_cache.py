@@ -126,3 +126,34 @@ class KeyedFolder:
         except OSError:
             return
         self.prune()
+
+
+def prune_generations(parent: Path, current: str, max_age_days: float = MAX_AGE_DAYS, *,
+                      now: float | None = None) -> int:
+    """Keep ``parent/current`` fresh and delete sibling folders unused for ``max_age_days``; returns how many.
+
+    For caches kept in one folder per cjmc code (a name of 16 hex digits,
+    :func:`code_fingerprint`'s prefix): another version's folder is left
+    alone while that version is still used on the project. Nothing but such
+    folders is deleted, and never through a symbolic link.
+    """
+    import shutil
+
+    cutoff = (now if now is not None else time.time()) - max_age_days * 86400
+    removed = 0
+    try:
+        os.utime(parent / current)
+        siblings = list(parent.iterdir())
+    except OSError:
+        return 0
+    for folder in siblings:
+        name = folder.name
+        if name == current or len(name) != 16 or any(c not in "0123456789abcdef" for c in name):
+            continue
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder)
+                removed += 1
+        except OSError:
+            pass
+    return removed

@@ -138,6 +138,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     finally:
         layout.cancel()
     reuse.save()
+    if cache:
+        _prune_caches(cache_dir)
     result.reused_pages = reuse.reused
     result.written = True
     result.seconds = time.perf_counter() - started
@@ -446,6 +448,15 @@ def _template_folders(config: Config) -> list[Path]:
     if config.site_templates:
         folders.append((config.root / config.site_templates).resolve())
     return folders
+
+
+def _prune_caches(cache_dir: Path) -> None:
+    """Remove what no build used for a month (the diagram cache prunes itself), at most once a day."""
+    from ..keyed_cache import KeyedFolder, prune_generations
+
+    for name in ("compile", "fragments"):
+        KeyedFolder(cache_dir / name).prune_daily()
+    prune_generations(cache_dir / "templates", _code_key())
 
 
 def _code_key() -> str:

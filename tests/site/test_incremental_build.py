@@ -518,6 +518,34 @@ def test_portfolio_pages_make_only_the_edited_journeys_rows(project: Path, tmp_p
     assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
 
 
+def test_a_build_prunes_what_no_build_used_for_a_month(project: Path, tmp_path: Path) -> None:
+    import time
+
+    out = tmp_path / "site"
+    assert build(project, out).written
+    cache = project / CACHE
+    month_ago = time.time() - 40 * 86400
+    stale = [cache / name / "ab" / f"ab{'0' * 62}.pickle" for name in ("compile", "fragments")]
+    for entry in stale:
+        entry.parent.mkdir(exist_ok=True)
+        entry.write_bytes(b"stale")
+        os.utime(entry, (month_ago, month_ago))
+        (entry.parent.parent / ".last-prune").unlink(missing_ok=True)  # the first build pruned today already
+    old_templates, not_ours = cache / "templates" / "0123456789abcdef", cache / "templates" / "mine"
+    for folder in (old_templates, not_ours):
+        folder.mkdir()
+        (folder / "__jinja2_x.cache").write_bytes(b"old")
+        os.utime(folder, (month_ago, month_ago))
+
+    again = build(project, out)
+    assert again.written
+    assert again.cached_files == map_file_count(project), "what the first build cached is still used"
+    assert not any(entry.exists() for entry in stale)
+    assert not old_templates.exists(), "another cjmc's compiled templates, unused for a month"
+    assert not_ours.is_dir(), "only folders named like cjmc's own are removed"
+    assert any((cache / "fragments").rglob("*.pickle")) and any((cache / "compile").rglob("*.pickle"))
+
+
 def test_cache_false_uses_no_cache(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert build(project, out).written  # fills both caches
