@@ -380,8 +380,8 @@ def make_environment(config: Config, bytecode_folder: Path | None = None):
     """The Jinja environment of the site's templates (the project's override folder first).
 
     With ``bytecode_folder``, compiled templates are kept there (Jinja's own
-    bytecode cache, checked against each template's source): compiling the
-    templates took ~0.6 s in every process that renders pages. The folder
+    bytecode cache, checked against each template's source): compiling them
+    all takes ~1 s, and each page renderer used to compile the ones it met. The folder
     should be keyed by cjmc's code, since the environment's settings are
     not part of Jinja's check.
     """

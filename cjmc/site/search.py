@@ -55,11 +55,6 @@ def catalog_entries(project: Project) -> list[dict[str, str]]:
     return entries
 
 
-def search_entries(project: Project) -> list[dict[str, str]]:
-    entries = [entry for journey in project.journeys.values() for entry in journey_entries(journey)]
-    return entries + catalog_entries(project)
-
-
 def _json_items(entries: list[dict[str, str]]) -> str:
     """The entries as the items of a JSON array (no brackets), kept inert inside a script."""
     data = json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))[1:-1]
