@@ -24,6 +24,7 @@ class Config:
     site_title: str | None = None
     site_templates: str | None = None
     site_base_url: str | None = None
+    site_portfolio_map: str = "auto"  # auto | whole | per-persona (see cjmc.site.builder.portfolio_maps)
     diagrams_engine: str = "auto"
     events: Mapping[str, Any] = field(default_factory=dict)
     has_file: bool = False
@@ -99,6 +100,7 @@ def load_config(root: Path) -> Config:
         site_title=site.get("title"),
         site_templates=site.get("templates"),
         site_base_url=site.get("base_url"),
+        site_portfolio_map=site.get("portfolio_map", "auto"),
         diagrams_engine=diagrams.get("engine", "auto"),
         events=dict(data.get("events") or {}),
         has_file=True,

@@ -16,10 +16,10 @@ from .emotion import emotion_curve_svg
 from .errors import RenderError
 from .flow import journey_flow_dot
 from .palette import PALETTE
-from .portfolio import portfolio_dot
+from .portfolio import persona_map_dot, portfolio_dot
 from .svgclean import clean_svg
 
-__all__ = ["journey_flow_dot", "emotion_curve_svg", "portfolio_dot", "render_svgs", "RenderError", "RenderStats",
+__all__ = ["journey_flow_dot", "emotion_curve_svg", "portfolio_dot", "persona_map_dot", "render_svgs", "RenderError", "RenderStats",
            "PALETTE"]
 
 

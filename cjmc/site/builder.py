@@ -26,7 +26,7 @@ from ..fsutil import file_size
 from ..model import Project
 from ..resources import data_dir
 from .context import build_pages
-from .views import NAV, Diagram, Page, RuleSource, SiteInfo, as_blocks, journey_path, persona_path
+from .views import NAV, Diagram, Page, RuleSource, SiteInfo, as_blocks, journey_path, persona_map_name, persona_path
 
 if TYPE_CHECKING:
     from .fragments import FragmentStore
@@ -99,7 +99,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     project = compilation.project
     # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
     layout = start_diagrams(project, engine or config.diagrams_engine, cache_dir if cache else None, say, observations,
-                            done.per_journey)
+                            done.per_journey, portfolio_maps(config, project))
     try:
         if diagnostics is None:
             diagnostics = lint_compilation(compilation, today=today, observations=observations)
@@ -332,11 +332,26 @@ def journey_diagrams(project: Project, journey, observed=None) -> tuple[str, str
     return dot, str(_inline_svg(curve, _emotion_label(journey), "emotion-svg-"))
 
 
+# Past this many journeys one map of them all is unreadable, and laying it out took longer than
+# the rest of a rebuild (7.5 s at 1,000 journeys), again whenever any journey's title changed.
+WHOLE_MAP_MAX_JOURNEYS = 50
+
+
+def portfolio_maps(config: Config, project: Project) -> str:
+    """``whole`` (one portfolio map, on the home page) or ``per-persona`` (one on each persona's page)."""
+    mode = config.site_portfolio_map
+    if mode == "auto":
+        return "whole" if len(project.journeys) <= WHOLE_MAP_MAX_JOURNEYS else "per-persona"
+    return mode
+
+
 def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: Progress,
-                   observations: dict | None = None, made: dict | None = None) -> DiagramLayout:
-    """Emotion curves now (pure Python); flow diagrams and the portfolio map laid out by Graphviz, started now.
+                   observations: dict | None = None, made: dict | None = None,
+                   maps: str = "whole") -> DiagramLayout:
+    """Emotion curves now (pure Python); flow diagrams and the portfolio maps laid out by Graphviz, started now.
 
     ``made`` holds :func:`journey_diagrams` of some journeys already (made in the shards that compiled them).
+    ``maps`` is what :func:`portfolio_maps` chose.
     """
     from ..render import api
 
@@ -356,10 +371,21 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: P
         emotion_name = f"emotion-{journey.id}"
         ready[emotion_name] = emotion
         diagrams[emotion_name] = Diagram(_placeholder(emotion_name), _emotion_label(journey))
-    dots["portfolio"] = api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
-                                          persona_href=lambda p: persona_path(p.id))
-    labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"
-    diagrams["portfolio"] = Diagram(_placeholder("portfolio"), labels["portfolio"])
+    if maps == "per-persona":
+        for persona in project.personas.values():
+            if not any(persona.id in journey.personas for journey in project.journeys.values()):
+                continue
+            name = persona_map_name(persona.id)
+            # Shown on the persona's own page, one folder down: links go up to the site root first.
+            up = "../" * persona_path(persona.id).count("/")
+            dots[name] = api.persona_map_dot(project, persona, journey_href=lambda j, up=up: up + journey_path(j.id))
+            labels[name] = f"Journey map of {persona.name}: the journeys they take and how they follow each other"
+            diagrams[name] = Diagram(_placeholder(name), labels[name])
+    else:
+        dots["portfolio"] = api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
+                                              persona_href=lambda p: persona_path(p.id))
+        labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"
+        diagrams["portfolio"] = Diagram(_placeholder("portfolio"), labels["portfolio"])
     say(f"laying out {len(dots)} diagrams with Graphviz ({engine}) in the background")
     return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir, ready)
 

@@ -59,6 +59,7 @@ from .views import (
     UsageRow,
     channel_path,
     journey_path,
+    persona_map_name,
     persona_path,
     subject_path,
     team_path,
@@ -362,7 +363,8 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
                                        (observations or {}).get(journey.id))))
     for persona in project.personas.values():
         pages.append(Page(persona_path(persona.id), "persona.html", persona.name, "catalog", None,
-                          make=partial(_persona_context, index, summaries, persona)))
+                          make=partial(_persona_context, index, summaries, persona,
+                                       diagrams.get(persona_map_name(persona.id)))))
     for tp in project.touchpoints.values():
         pages.append(Page(touchpoint_path(tp.id), "catalog_item.html", tp.name, "catalog", None,
                           make=partial(_touchpoint_context, index, tp)))
@@ -411,6 +413,8 @@ def _home_context(index: _Index, summaries: dict[str, JourneySummary], diagnosti
         kpi_total=kpi_total,
         opportunities=_severity_counts((op.status for op in all_ops), STATUS_ORDER),
         portfolio=diagrams.get("portfolio"),
+        maps_per_persona=tuple(Link(p.name, persona_path(p.id), p.summary or "") for p in project.personas.values()
+                               if persona_map_name(p.id) in diagrams),
         counts={"journeys": len(project.journeys), "personas": len(project.personas),
                 "steps": sum(s.steps for s in summaries.values()), "pain_points": len(all_pains),
                 "opportunities": len(all_ops), "touchpoints": len(project.touchpoints)},
@@ -422,7 +426,8 @@ def _off_target_rows(index: _Index, journey: Journey) -> list[tuple[Link, Metric
     return [(link, row) for row in map(index.metric_row, _all_metric_uses(journey)) if row.off_target]
 
 
-def _persona_context(index: _Index, summaries: dict[str, JourneySummary], persona) -> PersonaContext:
+def _persona_context(index: _Index, summaries: dict[str, JourneySummary], persona,
+                     journey_map: Diagram | None) -> PersonaContext:
     project = index.project
     journeys = project.journeys_of_persona(persona.id)
     pains = _pain_blocks(index, ((j, s, pp) for j in journeys for s, pp in j.pain_points))
@@ -430,7 +435,7 @@ def _persona_context(index: _Index, summaries: dict[str, JourneySummary], person
                      for c in persona.channels)
     return PersonaContext(persona, render_markdown(persona.description), channels,
                           tuple(summaries[j.id] for j in journeys), pains,
-                          tuple(index.findings_by_page.get(persona_path(persona.id), ())))
+                          tuple(index.findings_by_page.get(persona_path(persona.id), ())), journey_map)
 
 
 def _touchpoint_context(index: _Index, tp) -> CatalogItemContext:

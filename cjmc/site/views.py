@@ -32,6 +32,11 @@ def persona_path(persona_id: str) -> str:
     return f"personas/{persona_id}.html"
 
 
+def persona_map_name(persona_id: str) -> str:
+    """The diagram name of a persona's journey map (drawn for large portfolios, see ``portfolio_maps``)."""
+    return f"persona-{persona_id}"
+
+
 def touchpoint_path(touchpoint_id: str) -> str:
     return f"touchpoints/{touchpoint_id}.html"
 
@@ -232,6 +237,7 @@ class HomeContext:
     opportunities: tuple[SeverityCount, ...]
     portfolio: Diagram | None
     counts: Mapping[str, int]
+    maps_per_persona: tuple[Link, ...] = ()  # instead of the portfolio map: the personas whose pages have a map
 
 
 @dataclass(frozen=True)
@@ -302,6 +308,7 @@ class PersonaContext:
     journeys: tuple[JourneySummary, ...]
     pain_points: tuple[Block, ...]  # of PainPointView
     findings: tuple[FindingView, ...]
+    journey_map: Diagram | None = None  # drawn when the portfolio map is per persona
 
 
 @dataclass(frozen=True)

@@ -518,6 +518,32 @@ def test_portfolio_pages_make_only_the_edited_journeys_rows(project: Path, tmp_p
     assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
 
 
+def test_a_title_edit_lays_out_only_the_maps_of_that_journeys_personas(project: Path, tmp_path: Path, monkeypatch):
+    from cjmc.render import cache
+
+    from .test_portfolio_maps import per_persona
+
+    per_persona(project)
+    out = tmp_path / "site"
+    assert build(project, out).written
+    laid_out: list[str] = []
+    start_many = cache.start_many
+
+    def recording(jobs, *args, **kwargs):
+        laid_out.extend(name for name, _ in jobs)
+        return start_many(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "start_many", recording)
+    _, data = journeys(project)["j00005"]
+    substitute(journey_file(project, "j00005"), r"^title: .*$", "title: A brand new title")
+    assert build(project, out).written
+    maps = sorted(name for name in laid_out if name.startswith("persona-"))
+    assert maps == sorted(f"persona-{p}" for p in data["personas"])
+    assert "flow-j00005" in laid_out
+    assert "portfolio" not in laid_out
+    assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
+
+
 def test_a_build_prunes_what_no_build_used_for_a_month(project: Path, tmp_path: Path) -> None:
     import time
 
