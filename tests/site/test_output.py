@@ -55,6 +55,20 @@ def test_refuses_a_folder_holding_map_files(project):
     assert (project / "maps" / "personas.yaml").is_file()
 
 
+def test_refuses_a_folder_holding_map_files_through_a_symlink(project, tmp_path):
+    """A map file that is a symlink into the output folder. (The map globs do not descend into
+    symlinked folders, so a file there is no map file.)"""
+    out = tmp_path / "out"
+    (out / "shared").mkdir(parents=True)
+    (out / MARKER).write_text("")
+    target = out / "shared" / "extra.yaml"
+    shutil.move(project / "maps" / "personas.yaml", target)  # the file in the output folder is the only copy
+    (project / "maps" / "extra.yaml").symlink_to(target)
+    with pytest.raises(UsageError, match="holds map files"):
+        build(project, out)
+    assert target.is_file()
+
+
 def test_refuses_a_foreign_non_empty_folder_unless_forced(project, tmp_path):
     foreign = tmp_path / "docs"
     foreign.mkdir()
@@ -116,6 +130,17 @@ def test_exception_mid_write_leaves_previous_site(project, tmp_path, monkeypatch
         build(project, out)
     assert tree(out) == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".out")], "temporary folder left behind"
+
+
+@pytest.mark.parametrize("rel", ["../escape.html", "/etc/passwd", "journeys/../../escape.html", "..", ".",
+                                 "a/../..", "..\\escape.html"])
+def test_staging_refuses_a_path_that_leads_out_of_the_site(tmp_path, rel):
+    with output.Staging(tmp_path / "site") as staging:
+        with pytest.raises(ValueError, match="outside the site"):
+            staging.write(rel, b"x")
+        staging.write("journeys/a/../b.html", b"inside")  # stays in the site: allowed
+    assert (tmp_path / "site" / "journeys" / "b.html").read_bytes() == b"inside"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted([MARKER, "b.html"])
 
 
 SLOW_BUILD = """
