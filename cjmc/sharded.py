@@ -199,7 +199,7 @@ def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, 
         plan, main_diagnostics, shared_linker = _plan(root, config, summaries)
         for child in children:
             child.send(plan)
-        results = [child.receive() for child in children]
+        results = _results(children)
     finally:
         for child in children:
             child.close()
@@ -423,7 +423,10 @@ class Shard:
             self.clean.add(name)
         return entry
 
-    def finish(self, plan: Plan) -> Result:
+    def finish(self, plan: Plan, send_part: Callable[[list, dict], None] | None = None) -> Result:
+        """Round 2. With ``send_part``, the journeys and extras go to it every :data:`PART` files, as
+        they are made, so the main process unpickles them while this shard links the rest; what is
+        left is in the result."""
         from .link.linker import Linker
         from .lint.suppress import Suppressions
         from .model import Project
@@ -444,6 +447,9 @@ class Shard:
             if self.keep_models:
                 result.journeys.append(linked.journeys)
             result.extras.update(extras)
+            if send_part is not None and len(result.journeys) >= PART:
+                send_part(result.journeys, result.extras)
+                result.journeys, result.extras = [], {}
         result.cached_files = self.from_cache
         linker.check_invalid(self.invalid)  # after the model is made, as compile_project does
         result.link_diagnostics.extend(linker.diagnostics)
@@ -610,18 +616,26 @@ class _Child:
         self.process = context.Process(target=_child_main, args=(child_end, shard), daemon=True)
         self.process.start()
         child_end.close()
+        self.journeys: list = []  # round 2's, as received so far
+        self.extras: dict = {}
 
     def receive(self) -> Any:
+        """Round 1's summary."""
+        return self._receive()[1]
+
+    def receive_some(self) -> Result | None:
+        """Take one message of round 2: a part of the journeys, or at last the result (returned).
+
+        Journeys are unpickled as they come, so the pickled copies (~30 MB at 1,000 journeys) are
+        never all held, and while the shards still link (see :meth:`Shard.finish`).
+        """
         status, payload = self._receive()
-        if status == "result":  # a Result, then its journeys in parts (see _send_result)
-            while True:
-                status, part = self._receive()
-                if status == "end":
-                    break
-                journeys, extras = part
-                # Unpickled as they come, so the pickled copies (~30 MB at 1,000 journeys) are never all held.
-                payload.journeys.extend(item for blob in journeys for item in pickle.loads(blob))
-                payload.extras.update(extras)
+        if status == "part":
+            journeys, extras = payload
+            self.journeys.extend(item for blob in journeys for item in pickle.loads(blob))
+            self.extras.update(extras)
+            return None
+        payload.journeys, payload.extras = self.journeys, self.extras
         return payload
 
     def _receive(self) -> tuple[str, Any]:
@@ -646,16 +660,30 @@ class _Child:
 PART = 64  # files (or extras) per message: pickling 500 linked journeys at once took ~70 MB of buffer and memo
 
 
+def _results(children: list[_Child]) -> list[Result]:
+    """Every shard's round 2 result, in shard order, taking messages from whichever shard has sent one."""
+    from multiprocessing.connection import wait
+
+    results: dict[_Child, Result] = {}
+    waiting = {child.connection: child for child in children}
+    while waiting:
+        for connection in wait(list(waiting)):
+            result = waiting[connection].receive_some()
+            if result is not None:
+                results[waiting.pop(connection)] = result
+    return [results[child] for child in children]
+
+
 def _send_result(connection: Any, result: Result) -> None:
+    """What is left of round 2's journeys and extras, in parts, then the result itself."""
     journeys, extras = result.journeys, result.extras
     result.journeys, result.extras = [], {}
-    connection.send(("result", result))
     for start in range(0, len(journeys), PART):
         connection.send(("part", (journeys[start:start + PART], {})))
     items = list(extras.items())
     for start in range(0, len(items), PART):
         connection.send(("part", ([], dict(items[start:start + PART]))))
-    connection.send(("end", None))
+    connection.send(("result", result))
 
 
 def _child_main(connection: Any, shard: Shard) -> None:
@@ -664,7 +692,8 @@ def _child_main(connection: Any, shard: Shard) -> None:
         gc.disable()
         connection.send(("ok", shard.load()))
         plan = connection.recv()
-        _send_result(connection, shard.finish(plan))
+        _send_result(connection, shard.finish(plan, lambda journeys, extras: connection.send(
+            ("part", (journeys, extras)))))
     except EOFError:
         status = 1  # the main process gave up; nothing to report to
     except BaseException:

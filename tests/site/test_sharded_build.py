@@ -53,14 +53,16 @@ def test_sharded_build_writes_the_same_site(portfolio: Path, tmp_path: Path, mon
 
     monkeypatch.setattr(sharded, "compile_sharded", counting)
     expected = _files(tmp_path / "single")
-    for workers in ("2", "3"):
+    # PART = 1: every file's journeys reach the main process while the shard links the next ones.
+    for workers, part, cache in (("2", sharded.PART, True), ("3", sharded.PART, True), ("2", 1, False)):
         monkeypatch.setenv("CJMC_WORKERS", workers)
-        out = tmp_path / f"sharded{workers}"
-        result = build_site(portfolio, out)
+        monkeypatch.setattr(sharded, "PART", part)
+        out = tmp_path / f"sharded{workers}-{part}"
+        result = build_site(portfolio, out, cache=cache)
         assert result.written
         assert result.diagnostics == single.diagnostics
         assert _files(out) == expected
-    assert calls == [2, 3], "the sharded path was not taken"
+    assert calls == [2, 3, 2], "the sharded path was not taken"
 
 
 def test_sharded_build_refuses_an_invalid_project_with_the_same_findings(portfolio: Path, tmp_path: Path,
