@@ -18,9 +18,7 @@ def lifecycle_edges(project: Project, among: "set[str] | None" = None) -> list[t
     """Deduplicated (before, after) journey pairs, in journey definition order (both ends in ``among``)."""
     order = {jid: n for n, jid in enumerate(project.journeys) if among is None or jid in among}
     pairs = set()
-    for journey in project.journeys.values():
-        if journey.id not in order:
-            continue
+    for journey in map(project.journeys.__getitem__, order):
         pairs.update((journey.id, after) for after in journey.followed_by if after in order)
         pairs.update((before, journey.id) for before in journey.preceded_by if before in order)
     return sorted(pairs, key=lambda pair: (order[pair[0]], order[pair[1]]))

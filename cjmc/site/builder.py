@@ -26,7 +26,8 @@ from ..fsutil import file_size
 from ..model import Project
 from ..resources import data_dir
 from .context import build_pages
-from .views import NAV, Diagram, Page, RuleSource, SiteInfo, as_blocks, journey_path, persona_map_name, persona_path
+from .views import (NAV, Diagram, Page, RuleSource, SiteInfo, as_blocks, journey_path, persona_map_name, persona_path,
+                    root_of)
 
 if TYPE_CHECKING:
     from .fragments import FragmentStore
@@ -372,12 +373,13 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: P
         ready[emotion_name] = emotion
         diagrams[emotion_name] = Diagram(_placeholder(emotion_name), _emotion_label(journey))
     if maps == "per-persona":
+        in_a_journey = {persona_id for journey in project.journeys.values() for persona_id in journey.personas}
         for persona in project.personas.values():
-            if not any(persona.id in journey.personas for journey in project.journeys.values()):
+            if persona.id not in in_a_journey:
                 continue
             name = persona_map_name(persona.id)
-            # Shown on the persona's own page, one folder down: links go up to the site root first.
-            up = "../" * persona_path(persona.id).count("/")
+            # Shown on the persona's own page: links go up to the site root first.
+            up = root_of(persona_path(persona.id))
             dots[name] = api.persona_map_dot(project, persona, journey_href=lambda j, up=up: up + journey_path(j.id))
             labels[name] = f"Journey map of {persona.name}: the journeys they take and how they follow each other"
             diagrams[name] = Diagram(_placeholder(name), labels[name])

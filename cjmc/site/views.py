@@ -32,6 +32,11 @@ def persona_path(persona_id: str) -> str:
     return f"personas/{persona_id}.html"
 
 
+def root_of(path: str) -> str:
+    """The way back to the site root from the page at ``path`` (``"../"`` per folder)."""
+    return "../" * path.count("/")
+
+
 def persona_map_name(persona_id: str) -> str:
     """The diagram name of a persona's journey map (drawn for large portfolios, see ``portfolio_maps``)."""
     return f"persona-{persona_id}"
@@ -456,7 +461,7 @@ class Page:
 
     @property
     def root(self) -> str:
-        return "../" * self.path.count("/")
+        return root_of(self.path)
 
 
 NAV = (
