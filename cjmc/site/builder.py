@@ -422,12 +422,14 @@ def make_environment(config: Config, bytecode_folder: Path | None = None):
             raise UsageError(f"site.templates in cjmc.yaml names {config.site_templates}, which is not a folder")
         search_path.append(jinja2.FileSystemLoader(str(override)))
     search_path.append(jinja2.FileSystemLoader(str(data_dir("templates"))))
+    from .escaping import EscapingTemplate
     from .fragments import FragmentExtension
 
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(search_path), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, extensions=[FragmentExtension],
                              bytecode_cache=_bytecode_cache(bytecode_folder))
+    env.template_class = EscapingTemplate
     env.filters["num"] = _number
     env.filters["signed"] = _signed
     env.filters["as_blocks"] = as_blocks

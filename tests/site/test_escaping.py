@@ -1,0 +1,57 @@
+"""The site's faster autoescaping gives exactly MarkupSafe's text, and only in the site's own templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import markupsafe
+import pytest
+from markupsafe import Markup
+
+from cjmc.config import load_config
+from cjmc.site.builder import make_environment
+from cjmc.site.escaping import EscapingTemplate, escape
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<em>already safe</em>"
+
+
+class _Text(str):
+    """A str subclass: not the fast path, and still escaped."""
+
+
+VALUES = [
+    "", "plain words", "step-0012", "a & b", "<script>alert(1)</script>", "it's \"quoted\"", "x > y",
+    "&amp; stays &amp;amp;", "ünïcödé — ✓", _Text("<b>"), Markup("<b>bold</b>"), Markup("a &amp; b"),
+    _Html(), 12, 3.5, None, True, ["<li>"],
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_escape_gives_markupsafes_text_and_type(value):
+    ours, theirs = escape(value), markupsafe.escape(value)
+    assert ours == theirs
+    assert type(ours) is Markup
+
+
+def test_markup_and_plain_text_are_not_copied():
+    marked = Markup("<b>x</b>")
+    assert escape(marked) is marked
+
+
+def test_every_site_template_escapes_with_it_and_renders_the_same(tmp_path: Path):
+    (tmp_path / "cjmc.yaml").write_text("name: T\n", encoding="utf-8")
+    env = make_environment(load_config(tmp_path))
+    source = "{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{% for v in values %}{{ v }}|{{ m(v) }};{% endfor %}"
+    ours = env.from_string(source)
+    assert isinstance(ours, EscapingTemplate)
+    assert ours.root_render_func.__globals__["escape"] is escape
+    plain = jinja2.Environment(autoescape=True).from_string(source)
+    assert plain.root_render_func.__globals__["escape"] is markupsafe.escape  # other environments keep MarkupSafe's
+    assert ours.render(values=VALUES) == plain.render(values=VALUES)
+    assert "&lt;script&gt;" in ours.render(values=VALUES)
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+        assert env.get_template(name).root_render_func.__globals__["escape"] is escape, name
