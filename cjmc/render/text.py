@@ -28,8 +28,11 @@ _SPACES = re.compile(r"[\t\n\r\x85\u2028\u2029]+")
 
 def clean(text: object) -> str:
     """``text`` as one line of XML-safe characters (controls dropped, line breaks → spaces)."""
-    value = _SPACES.sub(" ", str(text))
-    if value.isprintable():  # no control, surrogate or noncharacter: nothing to drop
+    value = str(text)
+    if value.isprintable():  # no line break, control, surrogate or noncharacter: nothing to replace or drop
+        return value.strip()
+    value = _SPACES.sub(" ", value)
+    if value.isprintable():
         return value.strip()
     value = _INVALID_XML.sub("", value)
     # C1 controls (U+0080..U+009F) are legal XML but meaningless in a label.
@@ -52,9 +55,16 @@ def tooltip_text(lines: list[str]) -> str:
     return "\\n".join(xml_escape(line).replace("\\", "\\\\\\\\") for line in lines if clean(line))
 
 
+# Any character that url_text drops or percent-encodes; most URLs have none.
+_URL_UNSAFE = re.compile('[\x00-\x20\x7f\\\\"<>{}|^`\ud800-\udfff\ufffe\uffff]')
+
+
 def url_text(url: str) -> str:
     """The inside of a quoted ``URL``/``href`` attribute."""
-    value = _INVALID_XML.sub("", str(url))
+    value = str(url)
+    if _URL_UNSAFE.search(value) is None:
+        return value.replace("&", "&amp;")
+    value = _INVALID_XML.sub("", value)
     out = []
     for ch in value:
         if ch in '\\"<>{}|^` ' or ord(ch) < 0x21 or ord(ch) == 0x7F:
