@@ -155,7 +155,7 @@ _XML_PROLOG = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<!--.*?-->\s*", 
 # No leading \b: a pattern that starts with a literal is scanned ~20 times faster; _word_before checks it.
 _ID = re.compile(r'id="([^"]*)"')
 _REF = re.compile(r'(url\(#)([^")]*)')
-_LABELLEDBY = re.compile(r'(\baria-(?:labelledby|describedby)=")([^"]*)(")')
+_LABELLEDBY = re.compile(r'(aria-(?:labelledby|describedby)=")([^"]*)(")')
 
 
 def _word_before(match: re.Match) -> bool:
@@ -189,7 +189,7 @@ def _inline_svg(svg: str, label: str, prefix: str) -> Markup:
     if "url(#" in svg:
         svg = _REF.sub(lambda m: m.group(1) + (prefix if unescape(m.group(2)) in defined else "") + m.group(2), svg)
     if "aria-" in svg:
-        svg = _LABELLEDBY.sub(lambda m: m.group(1) + " ".join(
+        svg = _LABELLEDBY.sub(lambda m: m.group(0) if _word_before(m) else m.group(1) + " ".join(
             prefix + t if unescape(t) in defined else t for t in m.group(2).split()) + m.group(3), svg)
     head_end = svg.index(">")
     head = svg[:head_end]
