@@ -184,11 +184,13 @@ def _inline_svg(svg: str, label: str, prefix: str) -> Markup:
     if not match:
         return Markup("")
     svg = svg[match.start():]
-    defined = {unescape(m.group(1)) for m in _ID.finditer(svg) if not _word_before(m)}
+    references = "url(#" in svg, "aria-" in svg
+    # The ids the SVG defines, as written (Graphviz writes `-` as `&#45;`): only references need them.
+    defined = {unescape(m.group(1)) for m in _ID.finditer(svg) if not _word_before(m)} if any(references) else set()
     svg = _ID.sub(lambda m: m.group(0) if _word_before(m) else f'id="{prefix}{m.group(1)}"', svg)
-    if "url(#" in svg:
+    if references[0]:
         svg = _REF.sub(lambda m: m.group(1) + (prefix if unescape(m.group(2)) in defined else "") + m.group(2), svg)
-    if "aria-" in svg:
+    if references[1]:
         svg = _LABELLEDBY.sub(lambda m: m.group(0) if _word_before(m) else m.group(1) + " ".join(
             prefix + t if unescape(t) in defined else t for t in m.group(2).split()) + m.group(3), svg)
     head_end = svg.index(">")
