@@ -26,8 +26,30 @@ class _Text(str):
 VALUES = [
     "", "plain words", "step-0012", "a & b", "<script>alert(1)</script>", "it's \"quoted\"", "x > y",
     "&amp; stays &amp;amp;", "ünïcödé — ✓", _Text("<b>"), Markup("<b>bold</b>"), Markup("a &amp; b"),
-    _Html(), 12, 3.5, None, True, ["<li>"],
+    _Html(), 12, -7, 10**30, 3.5, -0.0, 1e-07, float("inf"), float("nan"), None, True, ["<li>"],
+    jinja2.Undefined(), jinja2.Undefined(name="missing"),
 ]
+
+
+class _Count(int):
+    """An int subclass may print anything: it is not the fast path."""
+
+    def __str__(self) -> str:
+        return "<3>"
+
+
+def test_subclasses_of_the_fast_types_go_to_markupsafe():
+    assert escape(_Count(3)) == "&lt;3&gt;"
+    with pytest.raises(jinja2.UndefinedError):
+        escape(jinja2.StrictUndefined(name="missing"))
+
+
+def test_an_inline_if_without_else_prints_nothing_with_strict_undefined(tmp_path: Path):
+    (tmp_path / "cjmc.yaml").write_text("name: T\n", encoding="utf-8")
+    env = make_environment(load_config(tmp_path))
+    assert env.from_string("[{{ 'on' if flag }}|{{ n }}|{{ f }}]").render(flag=False, n=3, f=0.5) == "[|3|0.5]"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ nothing }}").render()
 
 
 @pytest.mark.parametrize("value", VALUES, ids=repr)
