@@ -424,6 +424,7 @@ def make_environment(config: Config, bytecode_folder: Path | None = None):
             raise UsageError(f"site.templates in cjmc.yaml names {config.site_templates}, which is not a folder")
         search_path.append(jinja2.FileSystemLoader(str(override)))
     search_path.append(jinja2.FileSystemLoader(str(data_dir("templates"))))
+    from .codegen import AttributeCodeGenerator
     from .escaping import EscapingTemplate
     from .fragments import FragmentExtension
 
@@ -432,6 +433,7 @@ def make_environment(config: Config, bytecode_folder: Path | None = None):
                              keep_trailing_newline=True, extensions=[FragmentExtension],
                              bytecode_cache=_bytecode_cache(bytecode_folder))
     env.template_class = EscapingTemplate
+    env.code_generator_class = AttributeCodeGenerator
     env.filters["num"] = _number
     env.filters["signed"] = _signed
     env.filters["as_blocks"] = as_blocks

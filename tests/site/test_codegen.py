@@ -1,0 +1,65 @@
+"""The site's templates read attributes through the built-in getattr first, with Jinja's results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from cjmc.config import load_config
+from cjmc.site.builder import make_environment
+
+
+class _Row:
+    name = "<row>"
+    items = ("a", "b")
+
+    @property
+    def broken(self):
+        raise AttributeError("computed value missing")
+
+    def __getitem__(self, key):
+        return f"item {key}"
+
+
+VALUES = {"row": _Row(), "rows": [_Row(), _Row()], "d": {"key": "value", "items": [1, 2], "nested": {"k": 3}},
+          "text": "abc", "n": 5}
+
+TEMPLATES = [
+    "{{ row.name }}|{{ d.key }}|{{ d.nested.k }}|{{ text.upper() }}|{{ n.real }}",
+    "{{ d.items }}",  # a dict's method, as Jinja finds it: getattr first
+    "{{ row.broken }}",  # a property that fails: Jinja then tries row['broken']
+    "{% for r in rows if r.name %}{{ loop.index }}{{ r.name }}{% endfor %}",
+    "{% macro m(x) %}{{ x.name }}{% endmacro %}{% macro c(x) %}{{ caller(x) }}{% endmacro %}"
+    "{{ m(row) }}{% call(r) c(row) %}{{ r.items|join }}{% endcall %}",
+    "{% set first = rows[0] %}{{ first.name }}{% set ns = namespace(v=0) %}{% for r in rows %}{% set ns.v = ns.v + 1 %}{% endfor %}{{ ns.v }}",
+    "{{ [row.name, d.key]|join(',') }}{{ {'k': row.name}.k }}",
+]
+
+
+@pytest.fixture
+def environment(tmp_path: Path) -> jinja2.Environment:
+    (tmp_path / "cjmc.yaml").write_text("name: T\n", encoding="utf-8")
+    return make_environment(load_config(tmp_path))
+
+
+@pytest.mark.parametrize("source", TEMPLATES)
+def test_templates_render_as_jinjas_own_code_does(environment, source):
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert environment.from_string(source).render(**VALUES) == plain.from_string(source).render(**VALUES)
+
+
+def test_a_variable_is_read_with_the_builtin_and_a_longer_expression_with_jinjas_lookup(environment):
+    code = environment.compile("{{ row.name }}{{ d.nested.k }}", raw=True)
+    assert "(_a := getattr((undefined(name='row') if l_0_row is missing else l_0_row), 'name', missing))" in code
+    assert "escape(environment.getattr((_a if" in code  # d.nested.k: the outer read keeps Jinja's code
+
+
+def test_a_missing_attribute_is_still_an_error(environment):
+    with pytest.raises(jinja2.UndefinedError):
+        environment.from_string("{{ n.nothing_here }}").render(**VALUES)
+    with pytest.raises(jinja2.UndefinedError):
+        environment.from_string("{{ d.absent }}").render(**VALUES)
+    with pytest.raises(jinja2.UndefinedError):
+        environment.from_string("{{ nobody.name }}").render()
