@@ -427,6 +427,7 @@ def make_environment(config: Config, bytecode_folder: Path | None = None):
     from .codegen import AttributeCodeGenerator
     from .escaping import EscapingTemplate
     from .fragments import FragmentExtension
+    from .jinja_context import QuickCallContext
 
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(search_path), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -434,6 +435,7 @@ def make_environment(config: Config, bytecode_folder: Path | None = None):
                              bytecode_cache=_bytecode_cache(bytecode_folder))
     env.template_class = EscapingTemplate
     env.code_generator_class = AttributeCodeGenerator
+    env.context_class = QuickCallContext
     env.filters["num"] = _number
     env.filters["signed"] = _signed
     env.filters["as_blocks"] = as_blocks
