@@ -58,7 +58,7 @@ def resolve_project(project: str | None) -> Path:
 
 def load_config(root: Path) -> Config:
     """Read and check ``cjmc.yaml``; any problem is a :class:`UsageError` (exit 2)."""
-    from .load.yaml_loader import LoadError, LocDict, decode, load_documents
+    from .load.yaml_loader import LoadError, LocDict, decode, line_column, load_documents
     from .validate.schemas import is_valid_fast
     from .validate.validator import schema_errors
 
@@ -88,7 +88,7 @@ def load_config(root: Path) -> Config:
     assert isinstance(data, LocDict)
     lint = data.get("lint") or {}
     rules = lint.get("rules") or {}
-    lint_rules = {name: (value, Position(CONFIG_NAME, *rules.value_pos[name])) for name, value in rules.items()}
+    lint_rules = {name: (value, Position(CONFIG_NAME, *line_column(rules.value_pos[name]))) for name, value in rules.items()}
     site = data.get("site") or {}
     diagrams = data.get("diagrams") or {}
     return Config(

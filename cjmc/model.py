@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping, NamedTuple
 
 from .diagnostics import Position
 from .frozen import fast_frozen
@@ -23,19 +23,21 @@ class PositionTable(Mapping[str, Position]):
 
     Building a Position for every value of every step up front cost a third of
     the linker's time on large portfolios; rules ask for a handful. ``raw``
-    is the loader's ``{key: (line, column)}``, or after pickling a
-    :class:`_PackedPositions` (a build sends 37,000 tables per 1,000 journeys
-    between processes, and a dict of tuples is ~1.7 KB where packed is ~0.3).
+    is the loader's ``{key: mark}`` (0-based ``line`` and ``column``), or
+    after pickling a :class:`_PackedPositions` (a build sends 37,000 tables
+    per 1,000 journeys between processes, and a dict of tuples was ~1.7 KB
+    where packed is ~0.3).
     """
 
     __slots__ = ("_file", "_raw")
 
-    def __init__(self, file: str, raw: Mapping[str, tuple[int, int]]):
+    def __init__(self, file: str, raw: Mapping[str, Any]):
         self._file = file
         self._raw = raw
 
     def __getitem__(self, key: str) -> Position:
-        return Position(self._file, *self._raw[key])
+        mark = self._raw[key]
+        return Position(self._file, mark.line + 1, mark.column + 1)
 
     def __iter__(self):
         return iter(self._raw)
@@ -45,7 +47,8 @@ class PositionTable(Mapping[str, Position]):
 
     def __reduce__(self):
         keys = tuple(self._raw)
-        numbers = array("I", [number for key in keys for number in self._raw[key]])
+        marks = [self._raw[key] for key in keys]
+        numbers = array("I", [number for mark in marks for number in (mark.line, mark.column)])
         return (_unpack_table, (self._file, keys, numbers.tobytes()))
 
 
@@ -53,8 +56,15 @@ class PositionTable(Mapping[str, Position]):
 _SLOTS: dict[tuple[str, ...], dict[str, int]] = {}
 
 
-class _PackedPositions(Mapping[str, tuple[int, int]]):
-    """``{key: (line, column)}`` as one array of numbers and a shared key index."""
+class _Spot(NamedTuple):
+    """A position as the loader's marks give it: 0-based."""
+
+    line: int
+    column: int
+
+
+class _PackedPositions(Mapping[str, _Spot]):
+    """``{key: mark}`` as one array of 0-based numbers and a shared key index."""
 
     __slots__ = ("_slots", "_numbers")
 
@@ -65,9 +75,9 @@ class _PackedPositions(Mapping[str, tuple[int, int]]):
         self._slots = slots
         self._numbers = numbers
 
-    def __getitem__(self, key: str) -> tuple[int, int]:
+    def __getitem__(self, key: str) -> _Spot:
         index = 2 * self._slots[key]
-        return self._numbers[index], self._numbers[index + 1]
+        return _Spot(self._numbers[index], self._numbers[index + 1])
 
     def __iter__(self):
         return iter(self._slots)

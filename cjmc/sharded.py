@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterator
 from .config import Config, map_files
 from .diagnostics import Diagnostic, sorted_unique
 from .fsutil import file_size
-from .load.yaml_loader import Document, LocDict
+from .load.yaml_loader import Document, LocDict, line_column
 from .pipeline import building_model, load_file, validated_documents
 from .runtime import shared_counter
 
@@ -564,7 +564,7 @@ def _plan_key(config: Config, root: Path, summaries: list[Summary], ordered: lis
     for order, index, kind, document in ordered:
         if kind == "journey":
             data = document.data
-            parts.append(f"{order}|{index}|journey|{document.file}|{data['id']}|{data.pos!r}|"
+            parts.append(f"{order}|{index}|journey|{document.file}|{data['id']}|{line_column(data.pos)!r}|"
                          f"{document.line}|{document.column}")
         else:
             parts.append(f"{order}|{index}|{kind}|{document.file}|{hashes.get(document.file, 'unhashed')}")

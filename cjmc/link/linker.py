@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..diagnostics import Diagnostic, Position
-from ..load.yaml_loader import Document, LocDict, LocList
+from ..load.yaml_loader import Document, LocDict, LocList, line_column
 from ..model import (Channel, Evidence, Journey, Metric, MetricUse, MomentOfTruth, Opportunity,
                      PainPoint, Persona, PositionTable, Project, Reference, Stage, Step, Team, Touchpoint)
 from ..validate.messages import close_match
@@ -58,11 +58,14 @@ class Linker:
 
     # -- helpers -----------------------------------------------------------
     def pos(self, file: str, data: LocDict | LocList, key: str | int | None = None) -> Position:
+        """Where ``data`` (or its value at ``key``, else ``data`` itself) was written."""
         if key is None:
-            return Position(file, *data.pos)
-        if isinstance(data, LocDict):
-            return Position(file, *data.value_pos.get(key, data.pos))
-        return Position(file, *data.item_pos[key])
+            mark = data.pos
+        elif isinstance(data, LocDict):
+            mark = data.value_pos.get(key, data.pos)
+        else:
+            mark = data.item_pos[key]
+        return Position(file, mark.line + 1, mark.column + 1)
 
     def value_positions(self, file: str, data: LocDict) -> PositionTable:
         return PositionTable(file, data.value_pos)
@@ -139,7 +142,8 @@ class Linker:
         if ident in table:
             first, first_file = table[ident]
             self.report(self.pos(file, data), "duplicate-id",
-                        f"duplicate {kind} id `{ident}` (first defined at {first_file}:{first.pos[0]}:{first.pos[1]})",
+                        f"duplicate {kind} id `{ident}` (first defined at {first_file}:"
+                        f"{first.pos.line + 1}:{first.pos.column + 1})",
                         hint=f"{kind} ids must be unique across the project; rename one of them",
                         subject=(f"{kind}:{ident}",))
             return
@@ -258,7 +262,7 @@ class Linker:
             if item["id"] in table:
                 first = table[item["id"]]
                 self.report(self.pos(f, item), "duplicate-id",
-                            f"duplicate {noun} id `{item['id']}` in journey `{jid}` (first at line {first.pos[0]})",
+                            f"duplicate {noun} id `{item['id']}` in journey `{jid}` (first at line {first.pos.line + 1})",
                             hint=f"{noun} ids must be unique within their journey", subject=subject)
             else:
                 table[item["id"]] = item
@@ -314,7 +318,7 @@ class Linker:
         if nxt is not None:
             self.ref_list("step", s, "next", f, subject, local=scopes["step"], local_noun="step")
             if "exit" in s:
-                self.report(Position(f, *s.key_pos["next"]), "schema",
+                self.report(Position(f, *line_column(s.key_pos["next"])), "schema",
                             f"step `{s['id']}` has both `exit` and `next`",
                             hint="a step with `exit` ends the journey; remove `next` or `exit`", subject=subject)
         pain_points = []

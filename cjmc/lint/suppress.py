@@ -30,6 +30,8 @@ class Suppression:
 @dataclass
 class Suppressions:
     items: list[Suppression] = field(default_factory=list)
+    # rule -> its items, made at the first question: a portfolio's ~30,000 findings each asked every item.
+    _by_rule: dict[str, list[Suppression]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def collect(cls, project: Project) -> "Suppressions":
@@ -67,10 +69,12 @@ class Suppressions:
         return cls(items)
 
     def suppresses(self, rule: str, finding: Finding) -> bool:
+        if self._by_rule is None:
+            self._by_rule = {}
+            for item in self.items:
+                self._by_rule.setdefault(item.rule, []).append(item)
         hit = False
-        for item in self.items:
-            if item.rule != rule:
-                continue
+        for item in self._by_rule.get(rule, ()):
             if self._matches(item.scope, finding):
                 item.used = True
                 hit = True

@@ -14,7 +14,7 @@ import re
 from typing import Any, Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Position
-from ..load.yaml_loader import LocDict, LocList
+from ..load.yaml_loader import LocDict, LocList, line_column
 
 ID_PATTERN = "^[a-z0-9][a-z0-9_-]{0,63}$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -92,8 +92,8 @@ class Locator:
 
     def position(self, path: Sequence[Any], *, key: bool = False) -> Position:
         if not path:
-            pos = getattr(self.root, "pos", self.doc_pos)
-            return Position(self.file, *pos)
+            mark = getattr(self.root, "pos", None)
+            return Position(self.file, *(self.doc_pos if mark is None else line_column(mark)))
         parent, node = self._walk(path)
         last = path[-1]
         pos = None
@@ -103,8 +103,8 @@ class Locator:
         elif isinstance(parent, LocList) and isinstance(last, int) and last < len(parent.item_pos):
             pos = parent.item_pos[last]
         if pos is None:
-            pos = getattr(node, "pos", None) or getattr(parent, "pos", None) or self.doc_pos
-        return Position(self.file, *pos)
+            pos = getattr(node, "pos", None) or getattr(parent, "pos", None)
+        return Position(self.file, *(self.doc_pos if pos is None else line_column(pos)))
 
     def element_name(self, path: Sequence[Any]) -> str:
         """Human name of the element at ``path``, e.g. "step `sees-ad`"."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostic, Position
-from ..load.yaml_loader import Document, LocDict
+from ..load.yaml_loader import Document, LocDict, line_column
 from .messages import Locator, did_you_mean, translate
 from .schemas import KINDS, full_validator, is_valid_fast
 
@@ -18,12 +18,12 @@ def document_kind(document: Document) -> tuple[str | None, list[Diagnostic]]:
                                     "a map document must be a mapping of keys, starting with `kind:`",
                                     hint="start the document with `kind: journey`, `kind: persona` or `kind: catalog`")]
     if "kind" not in data:
-        return None, [Diagnostic.at(Position(document.file, *data.pos), "schema",
+        return None, [Diagnostic.at(Position(document.file, *line_column(data.pos)), "schema",
                                     "missing required key `kind` in this document",
                                     hint="add `kind: journey`, `kind: persona` or `kind: catalog`")]
     kind = data["kind"]
     if kind not in KINDS:
-        pos = Position(document.file, *data.value_pos["kind"])
+        pos = Position(document.file, *line_column(data.value_pos["kind"]))
         hint = did_you_mean(str(kind), KINDS) or "use journey, persona or catalog"
         return None, [Diagnostic.at(pos, "schema", f"unknown kind `{kind}`; a document is a journey, "
                                                    "persona or catalog", hint=hint)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from cjmc.load.yaml_loader import LoadError, LocDict, LocList, decode, load_documents
+from cjmc.load.yaml_loader import LoadError, LocDict, LocList, decode, line_column, load_documents
 
 import pytest
 
@@ -19,13 +19,24 @@ def load_one(text: str):
 def test_positions_of_keys_values_and_items_are_one_based() -> None:
     data = load_one("kind: journey\nstages:\n  - id: a\n    steps: [x, y]\n")
     assert isinstance(data, LocDict)
-    assert data.key_pos["stages"] == (2, 1)
+    assert line_column(data.key_pos["stages"]) == (2, 1)
     stage = data["stages"][0]
-    assert data["stages"].item_pos[0] == (3, 5)
-    assert stage.pos == (3, 5)
-    assert stage.value_pos["steps"] == (4, 12)
+    assert line_column(data["stages"].item_pos[0]) == (3, 5)
+    assert line_column(stage.pos) == (3, 5)
+    assert line_column(stage.value_pos["steps"]) == (4, 12)
     assert isinstance(stage["steps"], LocList)
-    assert stage["steps"].item_pos == [(4, 13), (4, 16)]
+    assert [line_column(mark) for mark in stage["steps"].item_pos] == [(4, 13), (4, 16)]
+
+
+def test_the_python_parser_gives_the_same_positions() -> None:
+    """Without PyYAML's C extension the loader falls back to its pure-Python parser, whose marks
+    have the same 0-based ``line`` and ``column``."""
+    import yaml
+
+    text = "kind: journey\nstages:\n  - id: a\n    steps: [x, y]\n"
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    stages = node.value[1][1]
+    assert line_column(stages.value[0].start_mark) == line_column(load_one(text)["stages"].item_pos[0]) == (3, 5)
 
 
 def test_dates_and_yaml11_words_stay_text_core_schema_scalars_resolve() -> None:
