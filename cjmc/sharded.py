@@ -105,6 +105,7 @@ class ShardedCompilation:
     workers: int
     cached_files: int = 0  # map files not parsed: every result they give came from the cache
     sources: dict[str, str] = field(default_factory=dict)  # journey id -> key of all it was compiled from
+    plan_key: str = ""  # every id and the content of every persona and catalog file (with a cache)
 
 
 def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, settings: Any = None,
@@ -169,7 +170,8 @@ def _assemble(root: Path, config: Config, run: Any, done: "_Done") -> ShardedCom
     extras = {jid: value for result in done.results for jid, value in result.extras.items()}
     return ShardedCompilation(compilation, sorted_unique(diagnostics), extras, len(done.results),
                               sum(result.cached_files for result in done.results),
-                              {jid: key for result in done.results for jid, key in result.sources.items()})
+                              {jid: key for result in done.results for jid, key in result.sources.items()},
+                              done.plan.key)
 
 
 @dataclass

@@ -112,14 +112,14 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
 
         from .fragments import FragmentStore
         from .output import Staging
-        from .reuse import PageReuse, journey_page_keys
+        from .reuse import PageReuse, page_keys
 
         result.diagrams = len(layout.diagrams)
         templates = template_fingerprint(config) if cache else ""
         keys = {}
         if cache and not observations:  # observed journeys are not part of any key: always rendered
-            keys = journey_page_keys(project, diagnostics, done.sources, layout.keys, site_info(config, project),
-                                     templates)
+            keys = page_keys(project, diagnostics, done.sources, layout.keys, site_info(config, project), templates,
+                             done.plan_key)
         reuse = PageReuse(cache_dir / "site" if cache else None, out, keys)
         with Staging(out) as staging:
             written, pages_with_diagrams = render_site(

@@ -5,12 +5,20 @@ made from) and the previous build wrote a page under the same key that is
 still there untouched: the manifest in ``.cjmc-cache/site/`` records each
 reusable page's key with the size, modification and status-change time of
 the file published, so a page someone edited in the output folder is
-rendered again. Keys are
-made only for journey pages, from the cache key of the journey's compiled
-file (its content, every id and shared definition, the lint settings and
-the date), the findings shown on the page, the titles of the journeys it
-links to, the diagram's cache key (DOT text and engine), the templates and
-the site settings; anything else makes no key and the page is rendered.
+rendered again.
+
+Keys are made for journey pages, from the cache key of the journey's
+compiled file (its content, every id and shared definition, the lint
+settings and the date), the findings shown on the page, the titles of the
+journeys it links to, the diagram's cache key (DOT text and engine), the
+templates and the site settings. A touchpoint's, channel's, team's or
+persona's page shows rows about the journeys that use it, and each row
+shows only what that journey's page key covers (see
+:class:`.views.Block`); so its key is made from those journeys' page keys,
+in page order, the plan key (every id and the content of every persona and
+catalog file), the findings shown on the page, its diagram's key and the
+same templates and site settings. A page with a journey whose page has no
+key, and every other page, makes no key and is rendered.
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ from ..diagnostics import Diagnostic
 from ..fsutil import atomic_write_text
 from ..keyed_cache import code_fingerprint, digest
 from ..model import Project
-from .views import SiteInfo, journey_path, subject_path
+from .views import (SiteInfo, channel_path, journey_path, persona_map_name, persona_path, subject_path, team_path,
+                    touchpoint_path)
 
 
 def template_fingerprint(folders: Iterable[Path]) -> str:
@@ -40,15 +49,24 @@ def template_fingerprint(folders: Iterable[Path]) -> str:
     return digest(*parts)
 
 
-def journey_page_keys(project: Project, diagnostics: list[Diagnostic], sources: Mapping[str, str],
-                      diagram_keys: Mapping[str, str], site: SiteInfo, templates: str) -> dict[str, str]:
-    """A key for each journey page whose inputs are all known (site path -> key)."""
+def page_keys(project: Project, diagnostics: list[Diagnostic], sources: Mapping[str, str],
+              diagram_keys: Mapping[str, str], site: SiteInfo, templates: str, plan_key: str = "") -> dict[str, str]:
+    """A key for each page whose inputs are all known (site path -> key): journey pages, and with the
+    ``plan_key`` the pages of touchpoints, channels, teams and personas."""
     shown: dict[str, list[str]] = {}
     for d in diagnostics:
         href = subject_path(d.subject)
         if href:
             shown.setdefault(href.split("#")[0], []).append(repr(d))
     common = digest(code_fingerprint(), templates, repr(site))
+    keys = _journey_page_keys(project, shown, common, sources, diagram_keys)
+    if plan_key:
+        keys.update(_portfolio_page_keys(project, shown, common, keys, diagram_keys, plan_key))
+    return keys
+
+
+def _journey_page_keys(project: Project, shown: Mapping[str, list[str]], common: str, sources: Mapping[str, str],
+                       diagram_keys: Mapping[str, str]) -> dict[str, str]:
     keys = {}
     for journey in project.journeys.values():
         source, diagram = sources.get(journey.id), diagram_keys.get(f"flow-{journey.id}")
@@ -59,6 +77,66 @@ def journey_page_keys(project: Project, diagnostics: list[Diagnostic], sources: 
                   for ident in (*journey.preceded_by, *journey.followed_by)]
         keys[path] = digest(common, path, journey.id, source, diagram, repr(linked), *shown.get(path, ()))
     return keys
+
+
+def _portfolio_page_keys(project: Project, shown: Mapping[str, list[str]], common: str,
+                         journey_keys: Mapping[str, str], diagram_keys: Mapping[str, str],
+                         plan_key: str) -> dict[str, str]:
+    """Keys of the touchpoint, channel, team and persona pages whose journeys all have page keys."""
+    journeys_on = _journeys_on_pages(project)
+    keys = {}
+    for path, journey_ids in journeys_on.items():
+        parts = [journey_keys.get(journey_path(ident)) for ident in journey_ids]
+        if None in parts:
+            continue
+        diagram = ""
+        if path.startswith("personas/"):
+            diagram = diagram_keys.get(persona_map_name(path[len("personas/"):-len(".html")]), "none")
+        keys[path] = digest(common, path, plan_key, diagram, *journey_ids, *parts, "|", *shown.get(path, ()))
+    return keys
+
+
+def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
+    """For each touchpoint, channel, team and persona page, the journeys it shows anything of, in model order.
+
+    A superset is safe (a key then changes more often than needed); a
+    journey missing here would let a stale page be reused, so this follows
+    everything ``context.py`` reads: the steps that use a touchpoint, its
+    channel (as written or the touchpoint's) and the touchpoint's owner
+    team, a team's own journeys and opportunities, a persona's journeys.
+    """
+    pages: dict[str, dict[str, None]] = {}  # path -> journey ids, in insertion order
+
+    def add(path: str, journey_id: str) -> None:
+        pages.setdefault(path, {})[journey_id] = None
+
+    for item in project.touchpoints.values():
+        pages[touchpoint_path(item.id)] = {}
+    for item in project.channels.values():
+        pages[channel_path(item.id)] = {}
+    for item in project.teams.values():
+        pages[team_path(item.id)] = {}
+    for item in project.personas.values():
+        pages[persona_path(item.id)] = {}
+    for journey in project.journeys.values():
+        jid = journey.id
+        for persona in journey.personas:
+            add(persona_path(persona), jid)
+        if journey.owner:
+            add(team_path(journey.owner), jid)
+        for step in journey.steps:
+            if step.touchpoint:
+                add(touchpoint_path(step.touchpoint), jid)
+                touchpoint = project.touchpoints.get(step.touchpoint)
+                if touchpoint is not None and touchpoint.owner:
+                    add(team_path(touchpoint.owner), jid)
+            channel = project.step_channel(step)
+            if channel:
+                add(channel_path(channel), jid)
+            for opportunity in step.opportunities:
+                if opportunity.owner:
+                    add(team_path(opportunity.owner), jid)
+    return {path: list(ids) for path, ids in pages.items()}
 
 
 def _fingerprint(stat: os.stat_result) -> list[int]:

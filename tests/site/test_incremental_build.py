@@ -544,6 +544,75 @@ def test_a_title_edit_lays_out_only_the_maps_of_that_journeys_personas(project: 
     assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
 
 
+PORTFOLIO_FOLDERS = ("touchpoints", "channels", "teams", "personas")
+
+
+def portfolio_pages(out: Path) -> list[str]:
+    """The site paths of every touchpoint's, channel's, team's and persona's page."""
+    return sorted(p.relative_to(out).as_posix() for folder in PORTFOLIO_FOLDERS for p in (out / folder).glob("*.html"))
+
+
+def test_catalog_and_persona_pages_that_show_no_edited_journey_are_reused(project: Path, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """A touchpoint's, channel's, team's or persona's page whose journeys, catalog, personas and findings are
+    unchanged is hard-linked from the previous site and its context is never made; a page that shows the
+    edited journey is rendered again."""
+    from cjmc.site import builder, views
+
+    from .test_portfolio_maps import per_persona
+
+    per_persona(project)  # a persona's page holds its journey map too
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)  # render in this process, where the pages are recorded
+    rendered: list[str] = []
+    resolve = views.Page.resolve_context
+
+    def recording(page):
+        rendered.append(page.path)
+        return resolve(page)
+
+    monkeypatch.setattr(views.Page, "resolve_context", recording)
+    out = tmp_path / "site"
+    assert build(project, out).written
+    pages = portfolio_pages(out)
+    assert len(pages) > 20 and set(pages) <= set(rendered)
+    inodes = {path: (out / path).stat().st_ino for path in pages}
+
+    rendered.clear()
+    again = build(project, out)
+    assert again.written
+    assert not set(rendered) & set(pages), "nothing changed: every catalog and persona page is reused"
+    assert {path: (out / path).stat().st_ino for path in pages} == inodes
+
+    showing = {path for path in pages if 'href="../journeys/j00005.html"' in (out / path).read_text(encoding="utf-8")}
+    assert 0 < len(showing) < len(pages)
+    substitute(journey_file(project, "j00005"), r"^title: .*$", "title: A brand new title")
+    rendered.clear()
+    assert build(project, out).written
+    assert showing <= set(rendered)
+    for path in showing:
+        assert "A brand new title" in (out / path).read_text(encoding="utf-8"), path
+    kept = [path for path in pages if path not in rendered]
+    assert kept, "pages that show nothing of the edited journey are reused"
+    assert all((out / path).stat().st_ino == inodes[path] for path in kept)
+    assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
+
+
+def test_the_journeys_a_page_key_covers_include_every_journey_the_page_shows(shared: Shared) -> None:
+    """A catalog or persona page's key is made from the page keys of the journeys it shows anything of
+    (``_journeys_on_pages``); a journey the page links to but the key leaves out would let a stale page be
+    reused. Checked against what the built pages link to."""
+    from cjmc.pipeline import compile_project
+    from cjmc.site.reuse import _journeys_on_pages
+
+    covered = _journeys_on_pages(compile_project(shared.project).project)
+    pages = portfolio_pages(shared.out)
+    assert len(pages) > 20
+    for path in pages:
+        linked = set(re.findall(r'href="\.\./journeys/([^"#]+)\.html', (shared.out / path).read_text(encoding="utf-8")))
+        assert linked <= set(covered[path]), (path, linked - set(covered[path]))
+    assert any(covered[path] for path in pages)
+
+
 def test_a_build_prunes_what_no_build_used_for_a_month(project: Path, tmp_path: Path) -> None:
     import time
 
