@@ -240,6 +240,11 @@ class Journey:
     _steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
     _step_by_id: Mapping[str, Step] = field(init=False, repr=False, compare=False)
     _stage_by_id: Mapping[str, Stage] = field(init=False, repr=False, compare=False)
+    # Made when first asked for: the portfolio-wide pages ask each journey ~20 times.
+    _pain_points: tuple[tuple[Step, PainPoint], ...] | None = field(init=False, default=None, repr=False,
+                                                                     compare=False)
+    _opportunities: tuple[tuple[Step, Opportunity], ...] | None = field(init=False, default=None, repr=False,
+                                                                         compare=False)
 
     def __post_init__(self) -> None:
         steps = tuple(step for stage in self.stages for step in stage.steps)
@@ -265,11 +270,19 @@ class Journey:
 
     @property
     def pain_points(self) -> tuple[tuple[Step, PainPoint], ...]:
-        return tuple((step, pp) for step in self._steps for pp in step.pain_points)
+        found = self._pain_points
+        if found is None:
+            found = tuple((step, pp) for step in self._steps for pp in step.pain_points)
+            object.__setattr__(self, "_pain_points", found)
+        return found
 
     @property
     def opportunities(self) -> tuple[tuple[Step, Opportunity], ...]:
-        return tuple((step, op) for step in self._steps for op in step.opportunities)
+        found = self._opportunities
+        if found is None:
+            found = tuple((step, op) for step in self._steps for op in step.opportunities)
+            object.__setattr__(self, "_opportunities", found)
+        return found
 
 
 @fast_frozen

@@ -98,6 +98,25 @@ def test_a_linked_project_survives_pickling_unchanged() -> None:
         assert pickle.loads(pickle.dumps(table)) == table
 
 
+def test_a_journeys_pain_points_and_opportunities_are_made_once_and_not_pickled() -> None:
+    """``Journey.pain_points`` and ``opportunities`` are kept once asked for; a clone (pickled before or
+    after) makes its own and equals the journey."""
+    project = compile_project(REPO / "examples").project
+    journey = max(project.journeys.values(), key=lambda j: len(j.pain_points))
+    before = pickle.dumps(journey, protocol=pickle.HIGHEST_PROTOCOL)
+    clone_before = pickle.loads(before)
+    pains, opportunities = journey.pain_points, journey.opportunities
+    assert pains and opportunities
+    assert journey.pain_points is pains and journey.opportunities is opportunities
+    assert pains == tuple((step, pp) for step in journey.steps for pp in step.pain_points)
+    assert opportunities == tuple((step, op) for step in journey.steps for op in step.opportunities)
+    data = pickle.dumps(journey, protocol=pickle.HIGHEST_PROTOCOL)
+    assert data == before, "what was asked is not pickled"
+    clone_after = pickle.loads(data)
+    assert clone_after == journey == clone_before
+    assert clone_after.pain_points == pains and clone_after.pain_points is not pains
+
+
 def test_every_model_class_uses_the_quick_constructor() -> None:
     classes = [value for value in vars(model).values()
                if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__]
