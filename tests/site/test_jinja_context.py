@@ -73,3 +73,38 @@ def test_a_macro_that_raises_stopiteration_gives_undefined_as_in_jinja(environme
     body = MACROS + "{{ stop() is undefined }}"
     plain.filters["halt"] = _halt
     assert environment.from_string(body).render() == plain.from_string(body).render() == "True"
+
+
+FRAGMENTS = ("{% for b in blocks %}{% fragment (root, b) if b else none %}<tr>{{ b }}{{ raw(b) }}</tr>{% endfragment %}"
+             "{% endfor %}|{% fragment none %}{{ raw('<n>') }}{% endfragment %}")
+
+
+def test_fragment_tags_called_directly_render_and_store_as_through_jinjas_context(environment, monkeypatch):
+    """The ``{% fragment %}`` tag's method is called without ``Context.call``: the same text and the same
+    stored fragments, on a miss and on a hit, as through Jinja's own context."""
+    from cjmc.site.fragments import FragmentStore
+
+    blocks = ["<a>", None, "b&c", "<a>"]
+    results = {}
+    for name, context_class in (("ours", QuickCallContext), ("jinja", jinja2.runtime.Context)):
+        monkeypatch.setattr(environment, "context_class", context_class)
+        environment.fragment_store = store = FragmentStore(None, "")
+        store.begin("page.html")
+        first = environment.from_string(MACROS + FRAGMENTS).render(blocks=blocks, root="../")
+        stored = dict(store.current)
+        again = environment.from_string(MACROS + FRAGMENTS).render(blocks=blocks, root="../")
+        results[name] = (first, again, stored)
+    assert results["ours"] == results["jinja"]
+    first, again, stored = results["ours"]
+    assert first == again and "<tr>&lt;a&gt;&lt;a&gt;</tr>" in first and len(stored) == 2
+
+
+def test_fragment_calls_skip_jinjas_context_call(environment, monkeypatch):
+    from cjmc.site.fragments import FragmentStore
+
+    def refuse(self, obj, *args, **kwargs):
+        raise AssertionError(f"Context.call for {obj!r}")
+
+    environment.fragment_store = FragmentStore(None, "")
+    monkeypatch.setattr(jinja2.runtime.Context, "call", refuse)
+    assert environment.from_string("{% fragment ('k',) %}<i>{{ 1 }}</i>{% endfragment %}").render() == "<i>1</i>"
