@@ -9,9 +9,14 @@ and findings pages are hundreds of thousands of rows; after a one-journey
 edit almost all of them are found.
 
 Each page's fragments are stored in ``.cjmc-cache/fragments/`` under a key
-of the code, the templates and the page's path, and rewritten only when the
-set of fragments the page uses changed. Without a store (no cache) the tag
-renders its body every time.
+of the code, the templates and the page's path: a *base* set, and a small
+*delta* of the fragments made since the base was written. After a one-journey
+edit a team page of a 1,000-journey portfolio needs one new fragment of
+~1,000; rewriting its whole set (tens of MB over the catalog pages) took a
+fifth of rendering those pages, so only the delta is written until the new
+and the unused fragments are more than :data:`DELTA_SHARE` of the base; then
+the base is rewritten and the delta emptied. Without a store (no cache) the
+tag renders its body every time.
 """
 
 from __future__ import annotations
@@ -67,6 +72,10 @@ def _key(value: Any) -> bytes:
     return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
+# Rewrite a page's base set only when more than this share of it would be new or unused fragments.
+DELTA_SHARE = 0.1
+
+
 class FragmentStore:
     """The fragments of the page being rendered: last build's (from disk) and the ones made now.
 
@@ -85,17 +94,26 @@ class FragmentStore:
     def begin(self, page_path: str) -> None:
         self.current = {}
         self.previous = {}
+        self.in_base: frozenset = frozenset()  # the keys of the base set on disk
         self.changed = False  # a fragment rendered, or one of last build's not used: save the page's set
         if self.folder is None:
             return
         self.page_key = digest("fragments", code_fingerprint(), self.templates, page_path)
-        data = self.folder.get(self.page_key, "pickle")
-        if data is not None:
-            try:
-                loaded = pickle.loads(data)
-                self.previous = loaded if isinstance(loaded, dict) else {}
-            except Exception:  # a damaged entry is a miss
-                self.previous = {}
+        self.delta_key = digest("fragments-delta", self.page_key)
+        self.previous = self._load(self.page_key)
+        self.in_base = frozenset(self.previous)
+        if self.previous:
+            self.previous.update(self._load(self.delta_key))
+
+    def _load(self, key: str) -> dict:
+        data = self.folder.get(key, "pickle")
+        if data is None:
+            return {}
+        try:
+            loaded = pickle.loads(data)
+        except Exception:  # a damaged entry is a miss
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
 
     def get(self, key: Any) -> str | None:
         key = key if isinstance(key, bytes) else _key(key)
@@ -115,14 +133,23 @@ class FragmentStore:
         return html
 
     def end(self) -> None:
-        """Keep the page's fragments for the next build (only when they changed)."""
+        """Keep the page's fragments for the next build (only when they changed): the delta, or a new base."""
         # Every key looked up went into ``current``; it equals last build's set unless something new was
         # needed or something old was not (left in ``previous``).
         if self.folder is not None and (self.changed or self.previous):
+            delta = {key: html for key, html in self.current.items() if key not in self.in_base}
+            unused = sum(1 for key in self.previous if key in self.in_base)
             try:
-                # Streamed to the file: a large page's rows are tens of MB, and a pickle in memory doubles them.
-                self.folder.write(self.page_key, "pickle",
-                                  lambda handle: pickle.dump(self.current, handle, protocol=pickle.HIGHEST_PROTOCOL))
+                if self.in_base and len(delta) + unused <= DELTA_SHARE * len(self.in_base):
+                    self._save(self.delta_key, delta)
+                else:
+                    self._save(self.page_key, self.current)
+                    self._save(self.delta_key, {})
             except (OSError, pickle.PicklingError):
                 pass
-        self.current, self.previous = {}, {}
+        self.current, self.previous, self.in_base = {}, {}, frozenset()
+
+    def _save(self, key: str, fragments: dict) -> None:
+        # Streamed to the file: a large page's rows are tens of MB, and a pickle in memory doubles them.
+        self.folder.write(key, "pickle",
+                          lambda handle: pickle.dump(fragments, handle, protocol=pickle.HIGHEST_PROTOCOL))

@@ -76,3 +76,55 @@ def test_a_damaged_or_unwritable_store_is_no_store(tmp_path: Path) -> None:
     assert _render(env, FragmentStore(tmp_path / "cache", "templates")) == plain
     (tmp_path / "file").write_text("not a folder")
     assert _render(env, FragmentStore(tmp_path / "file", "templates")) == plain
+
+
+LI = '  <li><a href="../{}">{}</a></li>\n'
+
+
+def _entry(folder: Path, key: str) -> Path:
+    return folder / key[:2] / f"{key}.pickle"
+
+
+def test_a_few_new_fragments_go_to_the_delta_and_the_base_is_rewritten_when_much_changed(tmp_path: Path,
+                                                                                         monkeypatch) -> None:
+    """After a small change only the page's delta is written; the base is rewritten once the new and
+    unused fragments pass ``DELTA_SHARE`` of it. Every build renders what a build without a store renders."""
+    import pickle
+
+    from cjmc.site import fragments
+
+    env = _environment()
+    items = [(f"{n}.html", f"item {n}") for n in range(40)]
+    store = FragmentStore(tmp_path, "templates")
+    _render(env, store, items)
+    base, delta = _entry(tmp_path, store.page_key), _entry(tmp_path, store.delta_key)
+    assert len(pickle.loads(base.read_bytes())) == 40 and pickle.loads(delta.read_bytes()) == {}
+    base_bytes = base.read_bytes()
+
+    def plain(items) -> str:
+        return _render(env, None, items)
+
+    small = [("new.html", "a new item"), *items[1:]]  # one new, one unused: 2 of 40 <= 10 %
+    assert _render(env, FragmentStore(tmp_path, "templates"), small) == plain(small)
+    assert base.read_bytes() == base_bytes, "the base set is not rewritten for a small change"
+    assert [str(html) for html in pickle.loads(delta.read_bytes()).values()] == [LI.format('new.html', 'a new item')]
+
+    found = []
+    get = FragmentStore.get
+
+    def recording(self, key):
+        html = get(self, key)
+        found.append(html is not None)
+        return html
+
+    monkeypatch.setattr(FragmentStore, "get", recording)
+    assert _render(env, FragmentStore(tmp_path, "templates"), small) == plain(small)
+    assert all(found) and len(found) == 40, "base and delta together hold every fragment of the page"
+    monkeypatch.undo()
+
+    large = [(f"other-{n}.html", f"other {n}") for n in range(10)] + items[10:]  # 20 of 40 > 10 %
+    assert fragments.DELTA_SHARE == 0.1
+    assert _render(env, FragmentStore(tmp_path, "templates"), large) == plain(large)
+    assert sorted(map(str, pickle.loads(base.read_bytes()).values())) == sorted(
+        LI.format(href, label) for href, label in large)
+    assert pickle.loads(delta.read_bytes()) == {}
