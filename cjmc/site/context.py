@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from itertools import groupby, starmap
+from operator import attrgetter
 from typing import Any, Callable, Iterable, Mapping
 
 from markupsafe import Markup
@@ -110,7 +111,6 @@ class _Index:
     pains_by_journey: dict[str, dict[str, PainPoint]] = field(default_factory=dict)
     # "touchpoint:x" / "channel:x" / "team:x" -> [(journey, step)] in model order
     steps_by_owner: dict[str, list[tuple[Journey, Step]]] = field(default_factory=lambda: defaultdict(list))
-    reference_counts: Counter = field(default_factory=Counter)
     # journey id -> the key of its page, when known (see views.Block)
     journey_keys: Mapping[str, str] = field(default_factory=dict)
 
@@ -130,7 +130,11 @@ class _Index:
                 channel = project.step_channel(step)
                 if channel:
                     self.steps_by_owner[f"channel:{channel}"].append((journey, step))
-        self.reference_counts = Counter((r.kind, r.target) for r in project.references)
+
+    @cached_property
+    def reference_counts(self) -> Counter:
+        """How often each (kind, id) is referenced: only the catalog page asks, so its renderer counts."""
+        return Counter(map(attrgetter("kind", "target"), self.project.references))
 
     def metric_row(self, use: MetricUse) -> MetricRow:
         metric = self.project.metrics.get(use.metric)
@@ -208,7 +212,9 @@ def _emotion_points(steps: tuple[Step, ...]) -> list[EmotionPoint]:
 def _journey_summary(index: _Index, journey: Journey, findings: list[FindingView]) -> JourneySummary:
     steps = journey.steps
     emotions = [s.emotion for s in steps if s.emotion is not None]
-    off = sum(1 for use in _all_metric_uses(journey) if index.metric_row(use).off_target)
+    metrics = index.project.metrics
+    off = sum(1 for use in _all_metric_uses(journey)
+              if use.off_target(metrics[use.metric].better if use.metric in metrics else "higher"))
     return JourneySummary(
         journey=journey, href=journey_path(journey.id), personas=index.persona_links(journey.personas),
         steps=len(steps),

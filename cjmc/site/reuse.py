@@ -92,7 +92,9 @@ def _portfolio_page_keys(project: Project, shown: Mapping[str, list[str]], commo
         diagram = ""
         if path.startswith("personas/"):
             diagram = diagram_keys.get(persona_map_name(path[len("personas/"):-len(".html")]), "none")
-        keys[path] = digest(common, path, plan_key, diagram, *journey_ids, *parts, "|", *shown.get(path, ()))
+        # Ids and page keys never hold a line break: joined, they hash as one part each.
+        keys[path] = digest(common, path, plan_key, diagram, "\n".join(journey_ids), "\n".join(parts),
+                            *shown.get(path, ()))
     return keys
 
 
@@ -106,10 +108,6 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
     team, a team's own journeys and opportunities, a persona's journeys.
     """
     pages: dict[str, dict[str, None]] = {}  # path -> journey ids, in insertion order
-
-    def add(path: str, journey_id: str) -> None:
-        pages.setdefault(path, {})[journey_id] = None
-
     for item in project.touchpoints.values():
         pages[touchpoint_path(item.id)] = {}
     for item in project.channels.values():
@@ -118,24 +116,28 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
         pages[team_path(item.id)] = {}
     for item in project.personas.values():
         pages[persona_path(item.id)] = {}
+    touchpoints = project.touchpoints
     for journey in project.journeys.values():
-        jid = journey.id
+        shown_on: set[str] = set()
+        add = shown_on.add
         for persona in journey.personas:
-            add(persona_path(persona), jid)
+            add(persona_path(persona))
         if journey.owner:
-            add(team_path(journey.owner), jid)
+            add(team_path(journey.owner))
         for step in journey.steps:
             if step.touchpoint:
-                add(touchpoint_path(step.touchpoint), jid)
-                touchpoint = project.touchpoints.get(step.touchpoint)
+                add(touchpoint_path(step.touchpoint))
+                touchpoint = touchpoints.get(step.touchpoint)
                 if touchpoint is not None and touchpoint.owner:
-                    add(team_path(touchpoint.owner), jid)
+                    add(team_path(touchpoint.owner))
             channel = project.step_channel(step)
             if channel:
-                add(channel_path(channel), jid)
+                add(channel_path(channel))
             for opportunity in step.opportunities:
                 if opportunity.owner:
-                    add(team_path(opportunity.owner), jid)
+                    add(team_path(opportunity.owner))
+        for path in shown_on:
+            pages.setdefault(path, {})[journey.id] = None
     return {path: list(ids) for path, ids in pages.items()}
 
 

@@ -54,15 +54,18 @@ def team_path(team_id: str) -> str:
     return f"teams/{team_id}.html"
 
 
+_PAGE_OF_KIND = {"journey": journey_path, "persona": persona_path, "touchpoint": touchpoint_path,
+                 "channel": channel_path, "team": team_path}
+
+
 def subject_path(subject: tuple[str, ...]) -> str | None:
     """The page a finding belongs to, from the first part of its subject."""
     if not subject or ":" not in subject[0]:
         return None
     kind, _, ident = subject[0].partition(":")
-    paths = {"journey": journey_path, "persona": persona_path, "touchpoint": touchpoint_path,
-             "channel": channel_path, "team": team_path}
-    if kind in paths:
-        return paths[kind](ident)
+    page_of = _PAGE_OF_KIND.get(kind)
+    if page_of is not None:
+        return page_of(ident)
     if kind in ("metric", "evidence"):
         return f"catalog.html#{kind}-{ident}"
     return None
