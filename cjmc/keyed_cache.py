@@ -73,6 +73,10 @@ class KeyedFolder:
     def _path(self, key: str, fmt: str) -> Path:
         return self.folder / key[:2] / f"{key}.{fmt}"
 
+    def entry_path(self, key: str, fmt: str) -> Path:
+        """Where the entry under ``key`` is (or would be) kept."""
+        return self._path(key, fmt)
+
     def get(self, key: str, fmt: str) -> bytes | None:
         path = self._path(key, fmt)
         try:

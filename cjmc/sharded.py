@@ -110,7 +110,7 @@ class ShardedCompilation:
 
 def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, settings: Any = None,
                     today: Any = None, per_journey: Callable[[Any, Any], Any] | None = None,
-                    cache_dir: Path | None = None) -> ShardedCompilation:
+                    cache_dir: Path | None = None, summary: Callable[[Any], Any] | None = None) -> ShardedCompilation:
     """Compile (and with lint ``settings``, lint) in ``workers`` processes, and bring the linked model back.
 
     Journeys come back as model objects (pickled), a fraction of the size of
@@ -118,19 +118,22 @@ def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int,
     shards too (the project there holds that file's journeys and every
     persona and catalog entry), for work such as writing DOT. With
     ``cache_dir``, what each unchanged map file gave last time is taken from
-    there instead of parsed, linked and linted again (see :class:`Shard`).
+    there instead of parsed, linked and linted again (see :class:`Shard`);
+    with ``summary`` too, such a journey's ``per_journey`` output comes
+    back as a :class:`CachedValue` holding ``summary(output)``, and the
+    output itself stays on disk until asked for.
     """
     from .lint.engine import RuleRun
 
     run = RuleRun(settings, today=today) if settings is not None else None
     with building_model():  # unpickling the model makes millions of objects, as parsing does
         return _assemble(root, config, run, _run(root, config, paths, workers, run, keep_models=True,
-                                                 per_journey=per_journey, cache_dir=cache_dir))
+                                                 per_journey=per_journey, cache_dir=cache_dir, summary=summary))
 
 
 def compile_fastest(root: Path, config: Config, *, settings: Any = None, today: Any = None,
-                    per_journey: Callable[[Any, Any], Any] | None = None,
-                    cache_dir: Path | None = None) -> ShardedCompilation:
+                    per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None,
+                    summary: Callable[[Any], Any] | None = None) -> ShardedCompilation:
     """:func:`compile_sharded` when shards pay off for this project, else ``compile_project``.
 
     On the single-process path nothing is linted (``diagnostics`` is None:
@@ -144,7 +147,7 @@ def compile_fastest(root: Path, config: Config, *, settings: Any = None, today: 
     if workers < 2:
         return ShardedCompilation(compile_project(root, config), None, {}, 1)
     done = compile_sharded(root, config, paths, workers, settings=settings, today=today, per_journey=per_journey,
-                           cache_dir=cache_dir)
+                           cache_dir=cache_dir, summary=summary)
     if not done.compilation.valid:
         done.diagnostics = None
     return done
@@ -185,8 +188,9 @@ class _Done:
 
 
 def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, *, keep_models: bool = False,
-         per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None) -> _Done:
-    cache = _FileCache(cache_dir, run, per_journey) if cache_dir is not None else None
+         per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None,
+         summary: Callable[[Any], Any] | None = None) -> _Done:
+    cache = _FileCache(cache_dir, run, per_journey, summary) if cache_dir is not None else None
     try:
         claim = shared_counter()
         largest_first = sorted(enumerate(paths), key=lambda item: -file_size(item[1]))  # stable: file order in ties
@@ -276,6 +280,19 @@ class Linked:
     suppressions: list
 
 
+@dataclass(frozen=True)
+class CachedValue:
+    """A journey's ``per_journey`` output kept in the compile cache, by its summary; :meth:`load` reads it."""
+
+    place: str  # the cache entry: a pickled {journey id: output} of the journey's file
+    journey: str
+    summary: Any
+
+    def load(self) -> Any:
+        """The output (raises OSError, or any unpickling error, when the entry is gone or damaged)."""
+        return pickle.loads(Path(self.place).read_bytes())[self.journey]
+
+
 class _FileCache:
     """Round 1 and round 2 results of unchanged map files, in ``.cjmc-cache/compile/``.
 
@@ -286,10 +303,12 @@ class _FileCache:
     date: anything that could change a file's result changes its key.
     """
 
-    def __init__(self, folder: Path, run: Any, per_journey: Callable[[Any, Any], Any] | None):
+    def __init__(self, folder: Path, run: Any, per_journey: Callable[[Any, Any], Any] | None,
+                 summary: Callable[[Any], Any] | None = None):
         from .keyed_cache import KeyedFolder, code_fingerprint, digest
 
         self.folder = KeyedFolder(folder)
+        self.summary = summary
         self.code = code_fingerprint()
         self.digest = digest
         if run is None:
@@ -310,6 +329,9 @@ class _FileCache:
 
     def extras_key(self, link_key: str) -> str:
         return self.digest("extras", link_key, self.per_journey)
+
+    def path(self, key: str) -> Path:
+        return self.folder.entry_path(key, "pickle")
 
     def get(self, key: str) -> Any:
         data = self.folder.get(key, "pickle")
@@ -474,9 +496,13 @@ class Shard:
         if self.cache is not None and name in self.clean:
             key = self.cache.link_key(plan, name, self.hashes[name])
             linked = self.cache.get(key)
-            extras = self.cache.get(self.cache.extras_key(key)) if self.per_journey is not None else {}
+            extras_key = self.cache.extras_key(key)
+            extras = self.cache.get(extras_key) if self.per_journey is not None else {}
             if linked is not None and extras is not None:
                 self.from_cache += 1
+                if self.cache.summary is not None:  # the outputs stay on disk: the main process may not need them
+                    place = str(self.cache.path(extras_key))
+                    extras = {jid: CachedValue(place, jid, self.cache.summary(value)) for jid, value in extras.items()}
                 return linked, extras, key
         linked, extras = self._link_file(plan, linker, name, path)
         if key is not None and name in self.clean:  # still clean: unchanged since round 1

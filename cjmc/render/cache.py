@@ -1,7 +1,10 @@
 """A folder of rendered diagrams keyed by what produced them.
 
-The key is sha256(engine name, engine version, format, DOT text): change any
-of them and the diagram is rendered again; otherwise the bytes are reused.
+The key is sha256(engine name, engine version, format, sha256 of the DOT
+text): change any of them and the diagram is rendered again; otherwise the
+bytes are reused. A job may give its DOT text by its digest and a way to
+load it (:class:`KnownText`): the text is then read only when the diagram is
+not in the cache (a rebuild knows its unchanged diagrams by their digests).
 Entries are written atomically, so an interrupted build never leaves a
 half-written diagram that a later build would trust. A hit refreshes the
 entry's modification time, and once a day entries unused for
@@ -11,16 +14,37 @@ entry's modification time, and once a day entries unused for
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Union
 
 from ..keyed_cache import KeyedFolder, digest
 from .engines import Engine, find_engine, start_many
 from .errors import RenderError
 
 
+def text_digest(dot_text: str) -> str:
+    return hashlib.sha256(dot_text.encode("utf-8")).hexdigest()
+
+
 def cache_key(engine: Engine, fmt: str, dot_text: str) -> str:
-    return digest(engine.name, engine.version, fmt, dot_text)
+    return key_of_digest(engine, fmt, text_digest(dot_text))
+
+
+def key_of_digest(engine: Engine, fmt: str, dot_digest: str) -> str:
+    return digest(engine.name, engine.version, fmt, dot_digest)
+
+
+@dataclass(frozen=True)
+class KnownText:
+    """A DOT text given by its :func:`text_digest`; ``load()`` gives the text, asked only on a cache miss."""
+
+    digest: str
+    load: Callable[[], str]
+
+
+Job = tuple[str, Union[str, KnownText]]  # (name, DOT text or KnownText)
 
 
 @dataclass
@@ -32,7 +56,7 @@ class RenderStats:
 DiagramCache = KeyedFolder  # diagrams are kept under their key with the format as suffix
 
 
-def render_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = "auto",
+def render_cached(jobs: list[Job], fmt: str, engine: str | Engine = "auto",
                   cache_dir: Path | None = None, stats: RenderStats | None = None) -> dict[str, bytes]:
     """:func:`render_many` that skips jobs whose output is in ``cache_dir`` (no cache when None).
 
@@ -48,7 +72,7 @@ class CachedRendering:
     together are ~100 MB that nobody needs in memory at once.
     """
 
-    def __init__(self, jobs: list[tuple[str, str]], fmt: str, engine: Engine | None, cache: DiagramCache | None,
+    def __init__(self, jobs: list[Job], fmt: str, engine: Engine | None, cache: DiagramCache | None,
                  stats: RenderStats):
         self.order = [name for name, _ in jobs]
         self.fmt = fmt
@@ -59,11 +83,12 @@ class CachedRendering:
         missing: list[tuple[str, str]] = []
         for name, text in jobs:
             if cache is not None:
-                self.keys[name] = cache_key(engine, fmt, text)
+                known = text.digest if isinstance(text, KnownText) else text_digest(text)
+                self.keys[name] = key_of_digest(engine, fmt, known)
                 if cache.has(self.keys[name], fmt):
                     self.hits.add(name)
                     continue
-            missing.append((name, text))
+            missing.append((name, text.load() if isinstance(text, KnownText) else text))
         self.rendering = start_many(missing, fmt, engine) if missing else None
 
     def wait(self) -> dict[str, bytes]:
@@ -111,7 +136,7 @@ class CachedRendering:
             self.rendering.cancel()
 
 
-def start_cached(jobs: list[tuple[str, str]], fmt: str, engine: str | Engine = "auto",
+def start_cached(jobs: list[Job], fmt: str, engine: str | Engine = "auto",
                  cache_dir: Path | None = None, stats: RenderStats | None = None) -> CachedRendering:
     """Look ``jobs`` up in the cache and start Graphviz on the others; ``.wait()`` returns every output."""
     if not jobs:  # nothing to draw: no engine needed

@@ -15,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from markupsafe import Markup
 
@@ -83,7 +83,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     # process lint runs below, once event data is read.
     cache_dir = root / ".cjmc-cache"
     done = compile_fastest(root, config, settings=resolve_settings(config), today=today,
-                           per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None)
+                           per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None,
+                           summary=diagrams_summary)
     compilation, diagnostics = done.compilation, done.diagnostics
     result = BuildResult(out, cached_files=done.cached_files)
     if not compilation.valid or compilation.project is None:
@@ -227,8 +228,9 @@ class DiagramLayout:
     pages may fork.
     """
 
-    def __init__(self, diagrams: dict[str, Diagram], pending: dict[str, str], labels: dict[str, str],
-                 engine: str, cache_dir: Path | None, ready: dict[str, str] | None = None):
+    def __init__(self, diagrams: dict[str, Diagram], pending: dict[str, Any], labels: dict[str, str],
+                 engine: str, cache_dir: Path | None, ready: dict[str, str] | None = None,
+                 on_disk: dict[str, Callable[[], str]] | None = None):
         import tempfile
 
         from ..render.api import RenderError
@@ -238,6 +240,7 @@ class DiagramLayout:
         self.pending = tuple(pending)  # names only: the DOT texts are written to disk and not kept
         self.labels = labels
         self._svgs: dict[str, tuple[int, int]] = {}  # name -> (offset, length) in the file
+        self._on_disk = on_disk or {}  # name -> how to load an inline SVG ready elsewhere (the compile cache)
         self._rendering = None
         self._folder = tempfile.TemporaryDirectory(prefix="cjmc-svg-")
         self._file = Path(self._folder.name) / "svgs"
@@ -258,6 +261,8 @@ class DiagramLayout:
                 self._size += len(svg)
 
     def _read(self, name: str) -> bytes:
+        if name not in self._svgs:
+            return self._on_disk[name]().encode()
         offset, length = self._svgs[name]
         with self._file.open("rb") as handle:
             handle.seek(offset)
@@ -289,7 +294,7 @@ class DiagramLayout:
 
         def available(match: re.Match) -> bytes:
             name = match.group(1).decode()
-            if name in self._svgs:
+            if name in self._svgs or name in self._on_disk:
                 return self._read(name)
             raw = self._rendering.cached(name)
             return match.group(0) if raw is None else self._inline(name, raw)
@@ -335,6 +340,19 @@ def journey_diagrams(project: Project, journey, observed=None) -> tuple[str, str
     return dot, str(_inline_svg(curve, _emotion_label(journey), "emotion-svg-"))
 
 
+def diagrams_summary(diagrams: tuple[str, str]) -> str:
+    """What a build needs of :func:`journey_diagrams` it compiled before: the flow's DOT by its digest.
+
+    The DOT text is read from the compile cache only when its SVG is not in
+    the diagram cache, and the emotion curve only when the journey's page is
+    rendered: a rebuild of 1,000 journeys used to bring ~58 MB of both into
+    the main process and use a few hundred KB.
+    """
+    from ..render.cache import text_digest
+
+    return text_digest(diagrams[0])
+
+
 # Past this many journeys one map of them all is unreadable, and laying it out took longer than
 # the rest of a rebuild (7.5 s at 1,000 journeys), again whenever any journey's title changed.
 WHOLE_MAP_MAX_JOURNEYS = 50
@@ -358,21 +376,27 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: P
     """
     from ..render import api
 
-    dots: dict[str, str] = {}
+    from ..render.cache import KnownText
+    from ..sharded import CachedValue
+
+    dots: dict[str, Any] = {}
     labels: dict[str, str] = {}
     diagrams: dict[str, Diagram] = {}
     ready: dict[str, str] = {}
+    on_disk: dict[str, Callable[[], str]] = {}
     for journey in project.journeys.values():
-        if made and journey.id in made:
-            dot, emotion = made.pop(journey.id)
+        name, emotion_name = f"flow-{journey.id}", f"emotion-{journey.id}"
+        value = made.pop(journey.id) if made and journey.id in made else None
+        if isinstance(value, CachedValue):
+            load = _loader(value, project, journey)
+            dots[name] = KnownText(value.summary, lambda load=load: load()[0])
+            on_disk[emotion_name] = lambda load=load: load()[1]
         else:
-            dot, emotion = journey_diagrams(project, journey, (observations or {}).get(journey.id))
-        name = f"flow-{journey.id}"
-        dots[name] = dot
+            dot, emotion = value or journey_diagrams(project, journey, (observations or {}).get(journey.id))
+            dots[name] = dot
+            ready[emotion_name] = emotion
         labels[name] = _flow_label(journey)
         diagrams[name] = Diagram(_placeholder(name), labels[name])
-        emotion_name = f"emotion-{journey.id}"
-        ready[emotion_name] = emotion
         diagrams[emotion_name] = Diagram(_placeholder(emotion_name), _emotion_label(journey))
     if maps == "per-persona":
         in_a_journey = {persona_id for journey in project.journeys.values() for persona_id in journey.personas}
@@ -391,7 +415,19 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: P
         labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"
         diagrams["portfolio"] = Diagram(_placeholder("portfolio"), labels["portfolio"])
     say(f"laying out {len(dots)} diagrams with Graphviz ({engine}) in the background")
-    return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir, ready)
+    return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir, ready, on_disk)
+
+
+def _loader(value: Any, project: Project, journey) -> Callable[[], tuple[str, str]]:
+    """Read a journey's diagrams from the compile cache; if the entry is gone or damaged, draw them again
+    (the same text: they depend only on the model)."""
+    def load() -> tuple[str, str]:
+        try:
+            return value.load()
+        except Exception:
+            return journey_diagrams(project, journey)
+
+    return load
 
 
 # ---------------------------------------------------------------- pages

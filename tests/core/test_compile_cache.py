@@ -169,3 +169,33 @@ def test_a_file_saved_again_between_the_two_rounds_is_not_cached(portfolio: Path
     journey.write_text(original, encoding="utf-8")
     # The original content again: what the cache holds for it must be the original's result.
     _assert_same(_compile(portfolio, None), _compile(portfolio, cache))
+
+
+def test_with_a_summary_cached_outputs_come_back_by_reference(portfolio: Path, tmp_path: Path) -> None:
+    """With ``summary``, a journey whose file came from the cache brings back a CachedValue: its summary,
+    and the output itself on disk (the same as made anew); a journey compiled now brings its output."""
+    from cjmc.sharded import CachedValue
+
+    cache = tmp_path / "cache"
+    config = load_config(portfolio)
+    paths = list(map_files(config))
+
+    def run():
+        return compile_sharded(portfolio, config, paths, 2, settings=resolve_settings(config), today=TODAY,
+                               per_journey=_hook, cache_dir=cache, summary=lambda output: output[0].upper())
+
+    uncached = _compile(portfolio, None)
+    cold = run()
+    assert cold.per_journey == uncached.per_journey  # nothing was in the cache
+    edited = sorted((portfolio / "maps" / "journeys").glob("*.yaml"))[3]
+    _replace_once(edited, "title: ", "title: Edited ")
+    warm = run()
+    fresh = _compile(portfolio, None)
+    made_now = {jid for jid, value in warm.per_journey.items() if not isinstance(value, CachedValue)}
+    assert len(made_now) == 1 and warm.per_journey[next(iter(made_now))] == fresh.per_journey[next(iter(made_now))]
+    assert set(warm.per_journey) == set(fresh.per_journey)
+    for jid, value in warm.per_journey.items():
+        if jid not in made_now:
+            assert value.summary == fresh.per_journey[jid][0].upper()
+            assert value.load() == fresh.per_journey[jid]
+    assert warm.compilation.project == fresh.compilation.project

@@ -613,6 +613,78 @@ def test_the_journeys_a_page_key_covers_include_every_journey_the_page_shows(sha
     assert any(covered[path] for path in pages)
 
 
+def test_a_rebuild_reads_the_diagrams_it_compiled_before_only_for_pages_it_renders(project: Path, tmp_path: Path,
+                                                                                   monkeypatch) -> None:
+    """A journey compiled from the cache brings its diagrams as a reference into the compile cache: the
+    emotion curve is read only for a journey page that is rendered, the flow's DOT only when its SVG is not
+    in the diagram cache. Nothing is read when nothing changed."""
+    from cjmc import sharded
+    from cjmc.site import builder, views
+
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)  # render in this process, where reads are counted
+    out = tmp_path / "site"
+    assert build(project, out).written
+    loaded: list[str] = []
+    load = sharded.CachedValue.load
+
+    def counting(self):
+        loaded.append(self.journey)
+        return load(self)
+
+    monkeypatch.setattr(sharded.CachedValue, "load", counting)
+    assert build(project, out).reused_pages > JOURNEYS
+    assert loaded == []
+    rendered: list[str] = []
+    resolve = views.Page.resolve_context
+
+    def recording(page):
+        rendered.append(page.path)
+        return resolve(page)
+
+    monkeypatch.setattr(views.Page, "resolve_context", recording)
+    substitute(journey_file(project, linked_target(project)), r"^title: .*$", "title: A linked journey's new title")
+    assert build(project, out).written
+    rendered_journeys = {path[len("journeys/"):-len(".html")] for path in rendered if path.startswith("journeys/")}
+    assert loaded and set(loaded) <= rendered_journeys
+    assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
+
+
+def test_diagrams_whose_compile_cache_entry_is_gone_are_drawn_again(project: Path) -> None:
+    from cjmc.pipeline import compile_project
+    from cjmc.sharded import CachedValue
+    from cjmc.site.builder import _loader, journey_diagrams
+
+    model = compile_project(project).project
+    journey = next(iter(model.journeys.values()))
+    gone = CachedValue(str(project / "no such entry.pickle"), journey.id, "digest")
+    assert _loader(gone, model, journey)() == journey_diagrams(model, journey)
+
+
+def test_a_rebuild_without_the_diagram_cache_reads_every_flow_from_the_compile_cache(project: Path, tmp_path: Path,
+                                                                                     monkeypatch) -> None:
+    """When no SVG is in the diagram cache (pruned, deleted, another engine or version), every flow's DOT is
+    read from the compile cache and laid out again, and the site is a cold build's."""
+    from cjmc.render import cache as diagram_cache
+
+    out = tmp_path / "site"
+    assert build(project, out).written
+    shutil.rmtree(project / CACHE / "svg")
+    loaded: list[str] = []
+
+    class Counting(diagram_cache.KnownText):
+        def __init__(self, digest, load):
+            def counted():
+                loaded.append(digest)
+                return load()
+            super().__init__(digest, counted)
+
+    monkeypatch.setattr(diagram_cache, "KnownText", Counting)
+    rebuilt = build(project, out)
+    assert rebuilt.written and rebuilt.cached_files == map_file_count(project)
+    assert len(loaded) == len(set(loaded)) == JOURNEYS
+    assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
+
+
 def test_a_build_prunes_what_no_build_used_for_a_month(project: Path, tmp_path: Path) -> None:
     import time
 
