@@ -544,6 +544,27 @@ def test_a_title_edit_lays_out_only_the_maps_of_that_journeys_personas(project: 
     assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
 
 
+def record_calls(monkeypatch, owner: type, method: str, what: Callable) -> list:
+    """``what(self)`` for every call of ``owner.method`` from now on (the call itself goes through)."""
+    seen: list = []
+    original = getattr(owner, method)
+
+    def recording(self, *args, **kwargs):
+        seen.append(what(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, method, recording)
+    return seen
+
+
+def record_rendered_pages(monkeypatch) -> list[str]:
+    """The path of every page whose context is made from now on, rendered in this process."""
+    from cjmc.site import builder, views
+
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)  # no second renderer, whose pages would not be seen
+    return record_calls(monkeypatch, views.Page, "resolve_context", lambda page: page.path)
+
+
 PORTFOLIO_FOLDERS = ("touchpoints", "channels", "teams", "personas")
 
 
@@ -557,20 +578,10 @@ def test_catalog_and_persona_pages_that_show_no_edited_journey_are_reused(projec
     """A touchpoint's, channel's, team's or persona's page whose journeys, catalog, personas and findings are
     unchanged is hard-linked from the previous site and its context is never made; a page that shows the
     edited journey is rendered again."""
-    from cjmc.site import builder, views
-
     from .test_portfolio_maps import per_persona
 
     per_persona(project)  # a persona's page holds its journey map too
-    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)  # render in this process, where the pages are recorded
-    rendered: list[str] = []
-    resolve = views.Page.resolve_context
-
-    def recording(page):
-        rendered.append(page.path)
-        return resolve(page)
-
-    monkeypatch.setattr(views.Page, "resolve_context", recording)
+    rendered = record_rendered_pages(monkeypatch)
     out = tmp_path / "site"
     assert build(project, out).written
     pages = portfolio_pages(out)
@@ -619,29 +630,14 @@ def test_a_rebuild_reads_the_diagrams_it_compiled_before_only_for_pages_it_rende
     emotion curve is read only for a journey page that is rendered, the flow's DOT only when its SVG is not
     in the diagram cache. Nothing is read when nothing changed."""
     from cjmc import sharded
-    from cjmc.site import builder, views
 
-    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)  # render in this process, where reads are counted
+    rendered = record_rendered_pages(monkeypatch)  # in this process, where reads are counted too
     out = tmp_path / "site"
     assert build(project, out).written
-    loaded: list[str] = []
-    load = sharded.CachedValue.load
-
-    def counting(self):
-        loaded.append(self.journey)
-        return load(self)
-
-    monkeypatch.setattr(sharded.CachedValue, "load", counting)
+    loaded = record_calls(monkeypatch, sharded.CachedValue, "load", lambda value: value.journey)
     assert build(project, out).reused_pages > JOURNEYS
     assert loaded == []
-    rendered: list[str] = []
-    resolve = views.Page.resolve_context
-
-    def recording(page):
-        rendered.append(page.path)
-        return resolve(page)
-
-    monkeypatch.setattr(views.Page, "resolve_context", recording)
+    rendered.clear()
     substitute(journey_file(project, linked_target(project)), r"^title: .*$", "title: A linked journey's new title")
     assert build(project, out).written
     rendered_journeys = {path[len("journeys/"):-len(".html")] for path in rendered if path.startswith("journeys/")}
