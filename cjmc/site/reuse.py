@@ -11,8 +11,10 @@ Keys are made for journey pages, from the cache key of the journey's
 compiled file (its content, every id and shared definition, the lint
 settings and the date), the findings shown on the page, the titles of the
 journeys it links to, the diagram's cache key (DOT text and engine), the
-templates and the site settings. A touchpoint's, channel's, team's or
-persona's page shows rows about the journeys that use it, and each row
+templates and the site settings. The findings and rules pages show only
+the findings (each one's text, place and page), so their key is every
+finding, the templates and the site settings. A touchpoint's, channel's,
+team's or persona's page shows rows about the journeys that use it, and each row
 shows only what that journey's page key covers (see
 :class:`.views.Block`); so its key is made from those journeys' page keys,
 in page order, the plan key (every id and the content of every persona and
@@ -23,6 +25,7 @@ key, and every other page, makes no key and is rendered.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -51,15 +54,23 @@ def template_fingerprint(folders: Iterable[Path]) -> str:
 
 def page_keys(project: Project, diagnostics: list[Diagnostic], sources: Mapping[str, str],
               diagram_keys: Mapping[str, str], site: SiteInfo, templates: str, plan_key: str = "") -> dict[str, str]:
-    """A key for each page whose inputs are all known (site path -> key): journey pages, and with the
-    ``plan_key`` the pages of touchpoints, channels, teams and personas."""
+    """A key for each page whose inputs are all known (site path -> key): journey pages, the findings and
+    rules pages, and with the ``plan_key`` the pages of touchpoints, channels, teams and personas."""
     shown: dict[str, list[str]] = {}
+    every = hashlib.sha256()
     for d in diagnostics:
+        text = repr(d)
+        every.update(text.encode("utf-8") + b"\0")
         href = subject_path(d.subject)
         if href:
-            shown.setdefault(href.split("#")[0], []).append(repr(d))
+            shown.setdefault(href.split("#")[0], []).append(text)
     common = digest(code_fingerprint(), templates, repr(site))
     keys = _journey_page_keys(project, shown, common, sources, diagram_keys)
+    if not keys:
+        return keys  # no page of this build is known well enough (no compile cache, event data)
+    # The findings page shows every finding, in rule groups; the rules page counts them per rule.
+    for path in ("lint.html", "rules.html"):
+        keys[path] = digest(common, path, every.hexdigest())
     if plan_key:
         keys.update(_portfolio_page_keys(project, shown, common, keys, diagram_keys, plan_key))
     return keys

@@ -594,11 +594,15 @@ def test_catalog_and_persona_pages_that_show_no_edited_journey_are_reused(projec
     assert not set(rendered) & set(pages), "nothing changed: every catalog and persona page is reused"
     assert {path: (out / path).stat().st_ino for path in pages} == inodes
 
+    assert "lint.html" not in rendered and "rules.html" not in rendered  # the same findings
+
     showing = {path for path in pages if 'href="../journeys/j00005.html"' in (out / path).read_text(encoding="utf-8")}
     assert 0 < len(showing) < len(pages)
     substitute(journey_file(project, "j00005"), r"^title: .*$", "title: A brand new title")
     rendered.clear()
-    assert build(project, out).written
+    edited = build(project, out)
+    assert edited.written
+    assert edited.diagnostics == again.diagnostics and "lint.html" not in rendered  # a title is in no finding
     assert showing <= set(rendered)
     for path in showing:
         assert "A brand new title" in (out / path).read_text(encoding="utf-8"), path
@@ -606,6 +610,14 @@ def test_catalog_and_persona_pages_that_show_no_edited_journey_are_reused(projec
     assert kept, "pages that show nothing of the edited journey are reused"
     assert all((out / path).stat().st_ino == inodes[path] for path in kept)
     assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
+
+    # A suppression changes the findings: the findings and rules pages are rendered again.
+    rendered.clear()
+    substitute(journey_file(project, "j00005"), r"^(title: .*)$", "\\g<1>\nlint_ignore:\n  stage-without-pain-points: ok")
+    changed = build(project, out)
+    assert changed.diagnostics != edited.diagnostics
+    assert {"lint.html", "rules.html"} <= set(rendered)
+    assert_same_site(out, cold_build(project, tmp_path / "cold-2", monkeypatch).out)
 
 
 def test_the_journeys_a_page_key_covers_include_every_journey_the_page_shows(shared: Shared) -> None:
