@@ -10,6 +10,7 @@ knows where it was written (``pos``) and where each of its values was written
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Mapping, NamedTuple
 
@@ -401,6 +402,15 @@ class Project:
         if step.touchpoint and step.touchpoint in self.touchpoints:
             return self.touchpoints[step.touchpoint].channel
         return None
+
+    def reference_counts(self) -> Counter:
+        """How often each (kind, id) is referenced.
+
+        References that know their counts already (a sharded compile's, which
+        stay pickled until read) give them without being read.
+        """
+        counts = getattr(self.references, "counts", None)
+        return counts() if counts is not None else Counter((ref.kind, ref.target) for ref in self.references)
 
     def journeys_of_persona(self, persona_id: str) -> tuple[Journey, ...]:
         return tuple(j for j in self.journeys.values() if persona_id in j.personas)

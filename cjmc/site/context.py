@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import groupby, starmap
-from operator import attrgetter
 from typing import Any, Callable, Iterable, Mapping
 
 from markupsafe import Markup
@@ -134,7 +133,7 @@ class _Index:
     @cached_property
     def reference_counts(self) -> Counter:
         """How often each (kind, id) is referenced: only the catalog page asks, so its renderer counts."""
-        return Counter(map(attrgetter("kind", "target"), self.project.references))
+        return self.project.reference_counts()
 
     def metric_row(self, use: MetricUse) -> MetricRow:
         metric = self.project.metrics.get(use.metric)

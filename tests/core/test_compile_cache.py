@@ -199,3 +199,27 @@ def test_with_a_summary_cached_outputs_come_back_by_reference(portfolio: Path, t
             assert value.summary == fresh.per_journey[jid][0].upper()
             assert value.load() == fresh.per_journey[jid]
     assert warm.compilation.project == fresh.compilation.project
+
+
+def test_a_sharded_projects_references_are_read_when_first_asked_for(portfolio: Path, tmp_path: Path) -> None:
+    """``Project.references`` of a sharded compile stays pickled until read, and then equals the references
+    the single-process path gives, in the same order; pickled, it is a plain tuple."""
+    import pickle
+
+    from cjmc.pipeline import compile_project
+    from cjmc.sharded import LinkedReferences
+
+    from collections import Counter
+
+    for cache in (None, tmp_path / "cache", tmp_path / "cache"):  # uncached, cold, warm
+        project = _compile(portfolio, cache).compilation.project
+        references = project.references
+        assert isinstance(references, LinkedReferences) and references._items is None
+        expected = compile_project(portfolio).project.references
+        assert len(expected) > 100
+        assert project.reference_counts() == Counter((ref.kind, ref.target) for ref in expected)
+        assert references._items is None, "counting does not read the references"
+        assert references == expected and tuple(references) == expected and references._items is not None
+        assert references[3] == expected[3] and list(references) == list(expected)
+        assert pickle.loads(pickle.dumps(references)) == expected
+        assert type(pickle.loads(pickle.dumps(references))) is tuple
