@@ -375,7 +375,6 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: P
     ``maps`` is what :func:`portfolio_maps` chose.
     """
     from ..render import api
-
     from ..render.cache import KnownText
     from ..sharded import CachedValue
 
