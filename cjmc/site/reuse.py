@@ -30,6 +30,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from stat import S_ISREG
 from typing import Iterable, Mapping
 
 from ..diagnostics import Diagnostic
@@ -167,6 +168,7 @@ class PageReuse:
         self.manifest = folder / f"{digest(str(out))[:32]}.json" if folder is not None else None
         self.previous: dict[str, list] = {}
         self.reused = 0
+        self._folders: set[Path] = set()  # folders of the new site made so far
         if self.manifest is not None and self.keys:
             try:
                 self.previous = json.loads(self.manifest.read_text("utf-8")).get("pages", {})
@@ -181,9 +183,11 @@ class PageReuse:
         source = self.out / path
         try:
             stat = source.stat()
-            if _fingerprint(stat) != old[1:] or not source.is_file():
+            if _fingerprint(stat) != old[1:] or not S_ISREG(stat.st_mode):
                 return False
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._folders:  # a thousand pages share a handful of folders
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(target.parent)
             try:
                 os.link(source, target)
             except OSError:  # a file system without hard links
