@@ -60,7 +60,7 @@ def page_keys(project: Project, diagnostics: list[Diagnostic], sources: Mapping[
     shown: dict[str, list[str]] = {}
     every = hashlib.sha256()
     for d in diagnostics:
-        text = repr(d)
+        text = _fields_text(d)
         every.update(text.encode("utf-8") + b"\0")
         href = subject_path(d.subject)
         if href:
@@ -75,6 +75,9 @@ def page_keys(project: Project, diagnostics: list[Diagnostic], sources: Mapping[
     if plan_key:
         keys.update(_portfolio_page_keys(project, shown, common, keys, diagram_keys, plan_key))
     return keys
+
+
+_fields_text = tuple.__repr__  # a finding's fields as text: a named tuple's own repr runs in Python
 
 
 def _journey_page_keys(project: Project, shown: Mapping[str, list[str]], common: str, sources: Mapping[str, str],

@@ -117,6 +117,21 @@ def test_a_journeys_pain_points_and_opportunities_are_made_once_and_not_pickled(
     assert clone_after.pain_points == pains and clone_after.pain_points is not pains
 
 
+def test_unpickled_position_tables_are_unpacked_when_first_read() -> None:
+    project = compile_project(REPO / "examples").project
+    steps = [step for journey in project.journeys.values() for step in journey.steps]
+    step = next(step for step in steps if len(step.value_pos) > 3)
+    clone = pickle.loads(pickle.dumps(step, protocol=pickle.HIGHEST_PROTOCOL))
+    packed = clone.value_pos._raw
+    assert packed._numbers is None
+    assert list(clone.value_pos) == list(step.value_pos) and len(clone.value_pos) == len(step.value_pos)
+    assert packed._numbers is None, "listing the keys unpacks nothing"
+    assert {key: clone.value_pos[key] for key in clone.value_pos} == {key: pos for key, pos in step.value_pos.items()}
+    assert packed._numbers is not None
+    again = pickle.loads(pickle.dumps(clone, protocol=pickle.HIGHEST_PROTOCOL))
+    assert dict(again.value_pos.items()) == dict(step.value_pos.items())
+
+
 def test_every_model_class_uses_the_quick_constructor() -> None:
     classes = [value for value in vars(model).values()
                if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__]
