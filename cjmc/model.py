@@ -55,6 +55,7 @@ class PositionTable(Mapping[str, Position]):
 
 # One key -> slot index table per distinct key order, shared by every table that has it.
 _SLOTS: dict[tuple[str, ...], dict[str, int]] = {}
+_KEY_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 class _Spot(NamedTuple):
@@ -74,7 +75,7 @@ class _PackedPositions(Mapping[str, _Spot]):
     __slots__ = ("_keys", "_data", "_slots", "_numbers")
 
     def __init__(self, keys: tuple[str, ...], data: bytes):
-        self._keys = keys
+        self._keys = _KEY_ORDERS.setdefault(keys, keys)  # one tuple per key order, not one per table
         self._data = data
         self._slots: dict[str, int] | None = None
         self._numbers: array | None = None
