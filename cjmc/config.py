@@ -88,7 +88,8 @@ def load_config(root: Path) -> Config:
     assert isinstance(data, LocDict)
     lint = data.get("lint") or {}
     rules = lint.get("rules") or {}
-    lint_rules = {name: (value, Position(CONFIG_NAME, *line_column(rules.value_pos[name]))) for name, value in rules.items()}
+    lint_rules = {name: (value, Position(CONFIG_NAME, *line_column(rules.value_pos[name])))
+                  for name, value in rules.items()}
     site = data.get("site") or {}
     diagrams = data.get("diagrams") or {}
     return Config(

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import Any, BinaryIO, Callable
 
 from .fsutil import atomic_write_bytes, atomic_write_with
 
@@ -88,6 +89,16 @@ class KeyedFolder:
         except OSError:
             pass
         return data
+
+    def get_pickled(self, key: str) -> Any:
+        """The unpickled entry under ``key``; None when it is missing or damaged (a miss, never an error)."""
+        data = self.get(key, "pickle")
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:
+            return None
 
     def has(self, key: str, fmt: str) -> bool:
         return self._path(key, fmt).is_file()

@@ -393,13 +393,7 @@ class _FileCache:
         return self.folder.entry_path(key, "pickle")
 
     def get(self, key: str) -> Any:
-        data = self.folder.get(key, "pickle")
-        if data is None:
-            return None
-        try:
-            return pickle.loads(data)
-        except Exception:  # a damaged entry is a miss, never an error
-            return None
+        return self.folder.get_pickled(key)
 
     def put(self, key: str, value: Any) -> None:
         try:

@@ -262,7 +262,8 @@ class Linker:
             if item["id"] in table:
                 first = table[item["id"]]
                 self.report(self.pos(f, item), "duplicate-id",
-                            f"duplicate {noun} id `{item['id']}` in journey `{jid}` (first at line {first.pos.line + 1})",
+                            f"duplicate {noun} id `{item['id']}` in journey `{jid}` "
+                            f"(first at line {first.pos.line + 1})",
                             hint=f"{noun} ids must be unique within their journey", subject=subject)
             else:
                 table[item["id"]] = item

@@ -61,6 +61,7 @@ from .views import (
     journey_path,
     persona_map_name,
     persona_path,
+    step_owners,
     subject_path,
     team_path,
     touchpoint_path,
@@ -121,14 +122,8 @@ class _Index:
                 for op in step.opportunities:
                     for pain in op.addresses:
                         self.addressed_by[(journey.id, pain)].append(op)
-                if step.touchpoint:
-                    self.steps_by_owner[f"touchpoint:{step.touchpoint}"].append((journey, step))
-                    tp = project.touchpoints.get(step.touchpoint)
-                    if tp is not None and tp.owner:
-                        self.steps_by_owner[f"team:{tp.owner}"].append((journey, step))
-                channel = project.step_channel(step)
-                if channel:
-                    self.steps_by_owner[f"channel:{channel}"].append((journey, step))
+                for kind, ident in step_owners(project, step):
+                    self.steps_by_owner[f"{kind}:{ident}"].append((journey, step))
 
     @cached_property
     def reference_counts(self) -> Counter:

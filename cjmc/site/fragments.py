@@ -106,13 +106,7 @@ class FragmentStore:
             self.previous.update(self._load(self.delta_key))
 
     def _load(self, key: str) -> dict:
-        data = self.folder.get(key, "pickle")
-        if data is None:
-            return {}
-        try:
-            loaded = pickle.loads(data)
-        except Exception:  # a damaged entry is a miss
-            return {}
+        loaded = self.folder.get_pickled(key)
         return loaded if isinstance(loaded, dict) else {}
 
     def get(self, key: Any) -> str | None:

@@ -37,8 +37,8 @@ from ..diagnostics import Diagnostic
 from ..fsutil import atomic_write_text
 from ..keyed_cache import code_fingerprint, digest
 from ..model import Project
-from .views import (SiteInfo, channel_path, journey_path, persona_map_name, persona_path, subject_path, team_path,
-                    touchpoint_path)
+from .views import (SiteInfo, channel_path, journey_path, page_of, persona_map_name, persona_path, step_owners,
+                    subject_path, team_path, touchpoint_path)
 
 
 def template_fingerprint(folders: Iterable[Path]) -> str:
@@ -118,9 +118,9 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
 
     A superset is safe (a key then changes more often than needed); a
     journey missing here would let a stale page be reused, so this follows
-    everything ``context.py`` reads: the steps that use a touchpoint, its
-    channel (as written or the touchpoint's) and the touchpoint's owner
-    team, a team's own journeys and opportunities, a persona's journeys.
+    everything ``context.py`` reads: the steps on a catalog entry's page
+    (:func:`.views.step_owners`, as the pages use it), a team's own journeys
+    and opportunities, a persona's journeys.
     """
     pages: dict[str, dict[str, None]] = {}  # path -> journey ids, in insertion order
     for item in project.touchpoints.values():
@@ -131,7 +131,6 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
         pages[team_path(item.id)] = {}
     for item in project.personas.values():
         pages[persona_path(item.id)] = {}
-    touchpoints = project.touchpoints
     for journey in project.journeys.values():
         shown_on: set[str] = set()
         add = shown_on.add
@@ -140,14 +139,8 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
         if journey.owner:
             add(team_path(journey.owner))
         for step in journey.steps:
-            if step.touchpoint:
-                add(touchpoint_path(step.touchpoint))
-                touchpoint = touchpoints.get(step.touchpoint)
-                if touchpoint is not None and touchpoint.owner:
-                    add(team_path(touchpoint.owner))
-            channel = project.step_channel(step)
-            if channel:
-                add(channel_path(channel))
+            for kind, ident in step_owners(project, step):
+                add(page_of(kind, ident))
             for opportunity in step.opportunities:
                 if opportunity.owner:
                     add(team_path(opportunity.owner))

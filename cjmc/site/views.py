@@ -9,12 +9,12 @@ from a sub-path and from ``file://``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
-from ..model import Journey, Opportunity, PainPoint, Persona, Stage, Step
+from ..model import Journey, Opportunity, PainPoint, Persona, Project, Stage, Step
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 STATUS_ORDER = ("idea", "planned", "in-progress", "done")
@@ -56,6 +56,24 @@ def team_path(team_id: str) -> str:
 
 _PAGE_OF_KIND = {"journey": journey_path, "persona": persona_path, "touchpoint": touchpoint_path,
                  "channel": channel_path, "team": team_path}
+
+
+def step_owners(project: Project, step: Step) -> Iterator[tuple[str, str]]:
+    """The catalog entries whose pages show a step, as (kind, id): its touchpoint, that touchpoint's owner
+    team, and its channel (as written, else the touchpoint's). Page contexts and page keys both use it."""
+    if step.touchpoint:
+        yield "touchpoint", step.touchpoint
+        touchpoint = project.touchpoints.get(step.touchpoint)
+        if touchpoint is not None and touchpoint.owner:
+            yield "team", touchpoint.owner
+    channel = project.step_channel(step)
+    if channel:
+        yield "channel", channel
+
+
+def page_of(kind: str, ident: str) -> str:
+    """The page of a journey, persona, touchpoint, channel or team."""
+    return _PAGE_OF_KIND[kind](ident)
 
 
 def subject_path(subject: tuple[str, ...]) -> str | None:
