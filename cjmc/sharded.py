@@ -52,7 +52,7 @@ from .diagnostics import Diagnostic, sorted_unique
 from .fsutil import file_size
 from .load.yaml_loader import Document, LocDict, line_column
 from .pipeline import building_model, load_file, validated_documents
-from .runtime import shared_counter
+from .runtime import release_free_memory, shared_counter
 
 # Below this much YAML, starting a second process costs more than it saves.
 MIN_BYTES = 512 * 1024
@@ -395,11 +395,20 @@ class _FileCache:
     def get(self, key: str) -> Any:
         return self.folder.get_pickled(key)
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any) -> bool:
+        """Keep ``value`` under ``key``; False when it could not be written."""
         try:
             self.folder.put(key, "pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
-            pass  # a read-only checkout builds without a cache
+            return False  # a read-only checkout builds without a cache
+        return True
+
+    def by_reference(self, extras_key: str, extras: dict) -> dict:
+        """Each journey's output as a :class:`CachedValue` of the entry ``extras_key`` (when a summary is set)."""
+        if self.summary is None:
+            return extras
+        place = str(self.path(extras_key))
+        return {jid: CachedValue(place, jid, self.summary(value)) for jid, value in extras.items()}
 
 
 class Shard:
@@ -553,22 +562,24 @@ class Shard:
             extras = self.cache.get(extras_key) if self.per_journey is not None else {}
             if linked is not None and extras is not None:
                 self.from_cache += 1
-                if self.cache.summary is not None:  # the outputs stay on disk: the main process may not need them
-                    place = str(self.cache.path(extras_key))
-                    extras = {jid: CachedValue(place, jid, self.cache.summary(value)) for jid, value in extras.items()}
-                return linked, extras, key
+                # The outputs stay on disk: the main process may not need them.
+                return linked, self.cache.by_reference(extras_key, extras), key
         linked, extras = self._link_file(plan, linker, name, path)
         if key is not None and name in self.clean:  # still clean: unchanged since round 1
             self.cache.put(key, linked)
-            if self.per_journey is not None:
-                self.cache.put(self.cache.extras_key(key), extras)
+            if self.per_journey is not None and self.cache.put(extras_key := self.cache.extras_key(key), extras):
+                # Sent by reference in a cold build too: 1,000 journeys' diagrams are ~58 MB of text, which
+                # the main process held (~110 MB as str) while the shards still ran.
+                extras = self.cache.by_reference(extras_key, extras)
         return linked, extras, key
 
     def _link_file(self, plan: Plan, linker: Any, name: str, path: Path) -> tuple[Linked, dict]:
         from .lint.suppress import Suppressions
         from .model import Project
 
-        documents = self.journeys.get(name, [])
+        # A build frees each file's documents once linked: its journeys' models reuse the memory, so the
+        # shard stays the size round 1 made it (lint keeps them: freeing costs time, and its shards end soon).
+        documents = self.journeys.pop(name, []) if self.keep_models else self.journeys.get(name, [])
         if not documents:  # round 1 came from the cache: parse the file now
             data, _ = self._read(path)
             if data is None or self.hashes.get(name) != self._first_hash.get(name):
@@ -722,6 +733,7 @@ class _Child:
                 self.journeys.extend(items)
                 self.reference_parts.append(([jid for jid, _ in items], references, counts))
             self.extras.update(extras)
+            release_free_memory()  # the message's pickled bytes
             return None
         payload.journeys, payload.extras, payload.reference_parts = self.journeys, self.extras, self.reference_parts
         return payload
@@ -779,6 +791,7 @@ def _child_main(connection: Any, shard: Shard) -> None:
     try:
         gc.disable()
         connection.send(("ok", shard.load()))
+        release_free_memory()  # what composing the documents freed, while the main process makes the plan
         plan = connection.recv()
         _send_result(connection, shard.finish(plan, lambda journeys, extras: connection.send(
             ("part", (journeys, extras)))))

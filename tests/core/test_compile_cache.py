@@ -171,9 +171,11 @@ def test_a_file_saved_again_between_the_two_rounds_is_not_cached(portfolio: Path
     _assert_same(_compile(portfolio, None), _compile(portfolio, cache))
 
 
-def test_with_a_summary_cached_outputs_come_back_by_reference(portfolio: Path, tmp_path: Path) -> None:
-    """With ``summary``, a journey whose file came from the cache brings back a CachedValue: its summary,
-    and the output itself on disk (the same as made anew); a journey compiled now brings its output."""
+def test_with_a_summary_outputs_come_back_by_reference(portfolio: Path, tmp_path: Path, monkeypatch) -> None:
+    """With ``summary``, every journey's output stays in the cache, made now or found there: it comes back as
+    a CachedValue holding its summary, and the output on disk is the one made anew. Only an output the cache
+    could not keep comes back itself."""
+    from cjmc import sharded
     from cjmc.sharded import CachedValue
 
     cache = tmp_path / "cache"
@@ -184,21 +186,30 @@ def test_with_a_summary_cached_outputs_come_back_by_reference(portfolio: Path, t
         return compile_sharded(portfolio, config, paths, 2, settings=resolve_settings(config), today=TODAY,
                                per_journey=_hook, cache_dir=cache, summary=lambda output: output[0].upper())
 
+    def assert_by_reference(done, fresh):
+        assert set(done.per_journey) == set(fresh.per_journey)
+        for jid, value in done.per_journey.items():
+            assert isinstance(value, CachedValue)
+            assert value.summary == fresh.per_journey[jid][0].upper()
+            assert value.load() == fresh.per_journey[jid]
+
     uncached = _compile(portfolio, None)
-    cold = run()
-    assert cold.per_journey == uncached.per_journey  # nothing was in the cache
+    assert not any(isinstance(value, CachedValue) for value in uncached.per_journey.values())
+    cold = run()  # nothing was in the cache: every output made now, and kept there
+    assert_by_reference(cold, uncached)
     edited = sorted((portfolio / "maps" / "journeys").glob("*.yaml"))[3]
     _replace_once(edited, "title: ", "title: Edited ")
     warm = run()
     fresh = _compile(portfolio, None)
-    made_now = {jid for jid, value in warm.per_journey.items() if not isinstance(value, CachedValue)}
-    assert len(made_now) == 1 and warm.per_journey[next(iter(made_now))] == fresh.per_journey[next(iter(made_now))]
-    assert set(warm.per_journey) == set(fresh.per_journey)
-    for jid, value in warm.per_journey.items():
-        if jid not in made_now:
-            assert value.summary == fresh.per_journey[jid][0].upper()
-            assert value.load() == fresh.per_journey[jid]
+    assert_by_reference(warm, fresh)
     assert warm.compilation.project == fresh.compilation.project
+
+    _replace_once(edited, "title: Edited ", "title: Unwritable ")
+    monkeypatch.setattr(sharded._FileCache, "put", lambda self, key, value: False)  # a full disk, a read-only cache
+    unkept = run()
+    fresh = _compile(portfolio, None)
+    by_value = {jid: value for jid, value in unkept.per_journey.items() if not isinstance(value, CachedValue)}
+    assert len(by_value) == 1 and by_value == {jid: fresh.per_journey[jid] for jid in by_value}
 
 
 def test_a_sharded_projects_references_are_read_when_first_asked_for(portfolio: Path, tmp_path: Path) -> None:
