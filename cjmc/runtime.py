@@ -31,6 +31,29 @@ def shared_counter():
     return claim
 
 
+def shared_ends(count: int):
+    """Two functions that take items 0, 1, 2, ... from the front and count-1, count-2, ... from the back
+    of a list of ``count``, across this process and the processes it forks afterwards; each returns
+    ``count`` once the two ends have met. Raises OSError without shared memory, as :func:`shared_counter`.
+    """
+    import multiprocessing
+
+    ends = multiprocessing.get_context("fork").Array("q", [0, count - 1])
+
+    def take(end: int, step: int):
+        def claim() -> int:
+            with ends.get_lock():
+                index = ends[end]
+                if ends[0] > ends[1]:
+                    return count
+                ends[end] = index + step
+            return index
+
+        return claim
+
+    return take(0, 1), take(1, -1)
+
+
 def release_free_memory() -> None:
     """Give the C allocator's free pages back to the operating system (glibc only; elsewhere nothing).
 

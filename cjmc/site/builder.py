@@ -675,20 +675,24 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     return sorted([*files, *(page.path for page in pages)]), with_placeholders
 
 
-def _join_in_chunks(fragments: Iterable[str], size: int = 4096) -> bytearray:
-    """UTF-8 of the concatenated ``fragments``, joining a few thousand at a time.
+def _join_in_chunks(fragments: Iterable[str], size: int = 4096, chars: int = 1 << 20) -> bytearray:
+    """UTF-8 of the concatenated ``fragments``, joining a few thousand (or a MB of them) at a time.
 
     What ``Template.render`` returns, without first holding every fragment:
     the lint page of a large portfolio is a million of them, ~100 MB as
     separate strings for a 17 MB page. The chunks go straight into one
     buffer, so the page is not held twice (as chunks and joined) either.
+    A fragment may be a whole block of rows found in the fragment store:
+    4,096 of those were a 33 MB chunk, joined into another.
     """
-    page, pending = bytearray(), []
+    page, pending, pending_chars = bytearray(), [], 0
     for fragment in fragments:
         pending.append(fragment)
-        if len(pending) == size:
+        pending_chars += len(fragment)
+        if len(pending) == size or pending_chars >= chars:
             page += "".join(pending).encode()
             pending.clear()
+            pending_chars = 0
     page += "".join(pending).encode()
     return page
 
@@ -698,9 +702,10 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
     """Render and write ``pages``; returns the paths that hold a diagram placeholder.
 
     With many pages and ``os.fork`` available, a forked child renders pages
-    alongside this process: each takes the next page in the list when it is
-    done with one (a counter in shared memory), so a few large pages do not
-    leave one process working alone. The contexts are shared copy-on-write,
+    alongside this process: each takes the next page when it is done with
+    one, this process from the front of the list and the child from the back
+    (two ends in shared memory), so a few large pages do not leave one process
+    working alone. The contexts are shared copy-on-write,
     and only the list of written paths comes back through a pipe.
     ``on_started`` runs in this process after the fork, so threads it starts
     are never inherited by the child.
@@ -731,11 +736,13 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
         return run(iter(range(len(pages) + 1)).__next__)
     import itertools
 
-    from ..runtime import shared_counter
+    from ..runtime import shared_ends
 
     try:
-        claim = shared_counter()
-        child_claim = parent_claim = claim
+        # The parent takes pages from the front (the large, portfolio-wide ones), the child from the back
+        # (journey pages, each showing one journey): the child then writes to (copies) only the part of the
+        # shared model its journeys are, not all of it, as a page listing every journey would make it.
+        parent_claim, child_claim = shared_ends(len(pages))
     except OSError:  # no shared memory (a container without /dev/shm): every other page each
         child_claim, parent_claim = itertools.count(1, 2).__next__, itertools.count(0, 2).__next__
     release_free_memory()  # freed memory still resident would be the child's too

@@ -338,3 +338,25 @@ def test_base_url_adds_canonical_links_and_a_sitemap_and_nothing_without_it(proj
     locs = [loc.text for loc in ET.parse(out / "sitemap.xml").getroot().iter(f"{namespace}loc")]
     assert "https://cx.example.com/atlas/index.html" in locs
     assert len(locs) == sum(1 for _ in out.rglob("*.html"))
+
+
+def test_the_parent_takes_pages_from_the_front_and_the_child_from_the_back(tmp_path):
+    """Portfolio-wide pages come first in the list: the parent renders those, the child journey pages from
+    the end (so it copies only the part of the shared model they show); every page exactly once."""
+    from cjmc.site.builder import render_pages
+
+    def render(page):
+        time.sleep(0.005)
+        return str(os.getpid()).encode()
+
+    def write(path, data):
+        with open(tmp_path / path.replace("/", "-"), "xb") as handle:  # "x": no page written twice
+            handle.write(data)
+
+    pages = _fake_pages(60)
+    render_pages(pages, render, write, lambda: None, parallel_from=10)
+    renderers = [(tmp_path / page.path.replace("/", "-")).read_text() for page in pages]
+    parent = str(os.getpid())
+    first_of_child = renderers.index(next(pid for pid in renderers if pid != parent))
+    assert 0 < first_of_child < len(pages)
+    assert set(renderers[:first_of_child]) == {parent} and parent not in renderers[first_of_child:]
