@@ -15,6 +15,7 @@ import click
 from .options import fail, run_guarded
 
 KINDS = ("flow", "emotion", "portfolio")
+CACHE_FOLDER = ".cjmc-cache"  # in the --all output folder: rendered diagrams and compiled map files
 
 
 @click.command()
@@ -52,7 +53,10 @@ def render(journey_id, project, fmt, output, kind, engine, render_all) -> None:
             from ..config import load_config
             from ..sharded import compile_fastest
 
-            done = compile_fastest(root, load_config(root), per_journey=_journey_files)
+            # The shards leave each journey's DOT and emotion curve in a compile cache beside the
+            # diagram cache and send only references: together they were ~110 MB in the main process.
+            done = compile_fastest(root, load_config(root), per_journey=_journey_files,
+                                   cache_dir=Path(output) / CACHE_FOLDER / "compile", summary=_files_summary)
             result, made = done.compilation, done.per_journey
         else:
             result, made = compile_project(root), None
@@ -113,16 +117,29 @@ def _journey_files(project, journey) -> tuple[str, str]:
     return api.journey_flow_dot(project, journey), api.emotion_curve_svg(project, journey)
 
 
+def _files_summary(files: tuple[str, str]) -> str:
+    """What ``--all`` needs of :func:`_journey_files` compiled before: the flow's DOT by its digest."""
+    from ..render.cache import text_digest
+
+    return text_digest(files[0])
+
+
 def _render_all(project, fmt, folder: Path, engine, made: dict | None = None) -> None:
-    """Write every diagram into ``folder``, one file at a time, leaving files that did not change untouched."""
+    """Write every diagram into ``folder``, one file at a time, leaving files that did not change untouched.
+
+    A journey's diagrams made in a shard may wait in the compile cache (a
+    :class:`~cjmc.sharded.CachedValue`): they are read from there one
+    journey at a time, the DOT text only when its diagram is not cached.
+    """
     from ..fsutil import atomic_write_bytes
+    from ..keyed_cache import KeyedFolder
     from ..render import api
-    from ..render.cache import RenderStats, start_cached
+    from ..render.cache import KnownText, RenderStats, start_cached
     from ..render.svgclean import clean_svg
 
     made = made or {}
-    outputs = {jid: made.get(jid) or _journey_files(project, journey) for jid, journey in project.journeys.items()}
-    dots = {f"{jid}.flow": dot for jid, (dot, _) in outputs.items()}
+    files = {jid: _JourneyFiles(project, journey, made.pop(jid, None)) for jid, journey in project.journeys.items()}
+    dots: dict = {f"{jid}.flow": journey_files.flow() for jid, journey_files in files.items()}
     dots["portfolio"] = api.portfolio_dot(project)
     stats = RenderStats()
     written = 0
@@ -134,20 +151,55 @@ def _render_all(project, fmt, folder: Path, engine, made: dict | None = None) ->
         if not target.is_file() or target.read_bytes() != data:
             atomic_write_bytes(target, data)
 
-    if fmt == "dot":
-        for key in sorted(dots):
-            put(f"{key}.dot", dots[key].encode("utf-8"))
-    else:
-        rendering = start_cached(list(dots.items()), fmt, engine, folder / ".cjmc-cache", stats)
+    rendering = None if fmt == "dot" else start_cached(list(dots.items()), fmt, engine, folder / CACHE_FOLDER, stats)
+    try:
+        if rendering is None:
+            for key in sorted(dots):
+                text = dots.pop(key)
+                put(f"{key}.dot", (text.load() if isinstance(text, KnownText) else text).encode("utf-8"))
         dots.clear()
-        try:
-            for key, data in rendering.each():
-                put(f"{key}.{fmt}", clean_svg(data.decode("utf-8")).encode("utf-8") if fmt == "svg" else data)
-        finally:
+        for jid in sorted(files):  # while Graphviz works
+            put(f"{jid}.emotion.svg", files.pop(jid).emotion().encode("utf-8"))
+        for key, data in rendering.each() if rendering is not None else ():
+            put(f"{key}.{fmt}", clean_svg(data.decode("utf-8")).encode("utf-8") if fmt == "svg" else data)
+    finally:
+        if rendering is not None:
             rendering.cancel()
-    for jid in sorted(outputs):
-        put(f"{jid}.emotion.svg", outputs[jid][1].encode("utf-8"))
+    KeyedFolder(folder / CACHE_FOLDER / "compile").prune_daily()
     click.echo(f"rendered {stats.rendered}, reused {stats.reused} ({written} files in {folder})", err=True)
+
+
+class _JourneyFiles:
+    """One journey's DOT and emotion curve: given, made here, or read from the compile cache when asked for."""
+
+    def __init__(self, project, journey, value):
+        from ..sharded import CachedValue
+
+        self.project, self.journey = project, journey
+        self.cached = value if isinstance(value, CachedValue) else None
+        self.value = None if self.cached else value
+
+    def _files(self) -> tuple[str, str]:
+        if self.value is not None:
+            return self.value
+        if self.cached is not None:
+            try:
+                return self.cached.load()
+            except Exception:  # the entry is gone or damaged: the same texts again, from the model
+                pass
+        self.value = _journey_files(self.project, self.journey)
+        return self.value
+
+    def flow(self):
+        """The DOT text, or a :class:`~cjmc.render.cache.KnownText` of it while it waits in the compile cache."""
+        from ..render.cache import KnownText
+
+        if self.cached is not None:
+            return KnownText(self.cached.summary, lambda: self._files()[0])
+        return self._files()[0]
+
+    def emotion(self) -> str:
+        return self._files()[1]
 
 
 def _emit(data: bytes, output: str | None) -> None:

@@ -93,3 +93,39 @@ def test_render_all_of_a_large_portfolio_in_shards_writes_the_same_files(tmp_pat
                             if p.is_file() and ".cjmc-cache" not in p.parts}
     assert len(outputs["1"]) == 2 * (10 * 2 + 1)  # flow and emotion per journey, plus the portfolio, per format
     assert outputs["2"] == outputs["1"]
+
+
+def test_render_all_in_shards_reads_each_journey_from_the_compile_cache(tmp_path, monkeypatch):
+    """The shards send references to the compile cache, not ~110 MB of texts at 1,000 journeys; a gone entry
+    is drawn again from the model."""
+    import sys
+    from pathlib import Path
+
+    from cjmc import sharded
+    from cjmc.cli import render_cmd
+    from cjmc.pipeline import compile_project
+    from cjmc.render.cache import KnownText
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from generate import generate
+
+    project = generate(6, tmp_path / "p", seed=4)
+    monkeypatch.setattr(sharded, "MIN_BYTES", 0)
+    monkeypatch.setenv("CJMC_WORKERS", "2")
+    given = []
+    real = render_cmd._render_all
+    monkeypatch.setattr(render_cmd, "_render_all",
+                        lambda p, fmt, folder, engine, made: given.append(dict(made)) or real(p, fmt, folder, engine,
+                                                                                               made))
+    out = tmp_path / "out"
+    assert run("--all", "-p", str(project), "-o", str(out), "-f", "dot").exit_code == 0
+    assert len(given[0]) == 6 and all(isinstance(v, sharded.CachedValue) for v in given[0].values())
+    assert list((out / ".cjmc-cache" / "compile").rglob("*.pickle"))
+    model = compile_project(project).project
+    for jid, journey in model.journeys.items():
+        dot, emotion = render_cmd._journey_files(model, journey)
+        assert (out / f"{jid}.flow.dot").read_text(encoding="utf-8") == dot
+        assert (out / f"{jid}.emotion.svg").read_text(encoding="utf-8") == emotion
+        gone = render_cmd._JourneyFiles(model, journey, sharded.CachedValue(str(tmp_path / "gone"), jid, "digest"))
+        flow = gone.flow()
+        assert isinstance(flow, KnownText) and flow.load() == dot and gone.emotion() == emotion
