@@ -110,6 +110,13 @@ class KeyedFolder:
         """Like :meth:`put`, with ``produce`` writing the entry into an open file (nothing held in memory)."""
         atomic_write_with(self._path(key, fmt), produce)
 
+    def delete(self, key: str, fmt: str) -> None:
+        """Remove the entry under ``key`` if there is one."""
+        try:
+            self._path(key, fmt).unlink()
+        except FileNotFoundError:
+            pass
+
     def prune(self, max_age_days: float = MAX_AGE_DAYS, *, now: float | None = None) -> int:
         """Delete entries unused for ``max_age_days``; returns how many. Only cache files are touched."""
         cutoff = (now if now is not None else time.time()) - max_age_days * 86400

@@ -138,7 +138,9 @@ class FragmentStore:
                     self._save(self.delta_key, delta)
                 else:
                     self._save(self.page_key, self.current)
-                    self._save(self.delta_key, {})
+                    # No delta: removed, not written empty. A new file costs ~0.5 ms of CPU on some disks
+                    # (ext4 in a VM here), and a cold build of 1,000 journeys wrote 1,132 empty deltas.
+                    self.folder.delete(self.delta_key, "pickle")
             except (OSError, pickle.PicklingError):
                 pass
         self.current, self.previous, self.in_base = {}, {}, frozenset()
