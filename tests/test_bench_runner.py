@@ -1,0 +1,113 @@
+"""The benchmark runner (bench/run.py) runs in one command and prints a table whose ratios add up.
+
+Nothing here judges speed (that is the runner's job, on a quiet machine):
+it runs the whole runner on a tiny corpus, once per figure, and checks the
+shape of what it prints, that each ratio is the quotient of the figures it
+names, that each target's verdict agrees with its figure, and that the
+journey the runner edits is put back as the generator wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNNER = ROOT / "bench" / "run.py"
+N = 3
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the runner reads memory from /proc (Linux only)")
+
+ROW = re.compile(r"^\| (?P<name>[^|]+) \| (?P<seconds>[0-9.]+) \| (?P<largest>[0-9]+) \| (?P<all>[0-9]+) \| "
+                 r"(?P<ratio>[^|]+) \|$")
+TARGET = re.compile(r"^\| (?P<target>[^|]+) \| (?P<figure>[^|]+) \| (?P<holds>yes|no) \|$")
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    work = tmp_path_factory.mktemp("bench")
+    done = subprocess.run([sys.executable, str(RUNNER), "--sizes", str(N), "--runs", "1", "--work", str(work)],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    rows = {m["name"]: m for line in done.stdout.splitlines() if (m := ROW.match(line))}
+    targets = {m["target"]: m for line in done.stdout.splitlines() if (m := TARGET.match(line))}
+    return done.stdout, rows, targets, work
+
+
+def _ratio(text: str) -> float:
+    return float(text.split("×")[0])
+
+
+def _close(printed: float, computed: float) -> bool:
+    """``printed`` (two decimals) is ``computed`` from figures printed to the millisecond."""
+    return abs(printed - computed) <= 0.006 + 0.05 * computed
+
+
+def test_the_runner_prints_every_row_with_its_floor(bench):
+    out, rows, _, _ = bench
+    assert f"N = {N} journeys" in out
+    expected = {"floor: PyYAML C loader, all files", "cjmc validate", "cjmc lint", "cjmc render --all (cold cache)",
+                "cjmc build (cold)", "cjmc build, nothing changed", "cjmc build after editing one journey",
+                "cjmc --help"}
+    assert expected <= rows.keys()
+    assert any(name.startswith("floor: ") and name.endswith(" alone, one batch per core") for name in rows)
+    for row in rows.values():
+        assert float(row["seconds"]) > 0
+        assert int(row["largest"]) > 0 and int(row["all"]) > 0
+    dot = shutil.which("dot")
+    if dot is not None:
+        assert "cjmc build --engine dot (cold)" in rows  # Graphviz's own dot, judged against its own floor
+
+
+def test_each_ratio_is_the_quotient_of_the_figures_it_names(bench):
+    _, rows, _, _ = bench
+    seconds = {name: float(row["seconds"]) for name, row in rows.items()}
+    load = seconds["floor: PyYAML C loader, all files"]
+    engine_floor = next(s for name, s in seconds.items()
+                        if name.startswith("floor: ") and "alone" in name and not name.startswith("floor: dot "))
+    for name in ("cjmc validate", "cjmc lint"):
+        assert rows[name]["ratio"].endswith("× load")
+        assert _close(_ratio(rows[name]["ratio"]), seconds[name] / load)
+    assert _close(_ratio(rows["cjmc render --all (cold cache)"]["ratio"]),
+                  seconds["cjmc render --all (cold cache)"] / engine_floor)
+    build = seconds["cjmc build (cold)"]
+    assert _close(_ratio(rows["cjmc build (cold)"]["ratio"]), build / (load + engine_floor))
+    for name in ("cjmc build, nothing changed", "cjmc build after editing one journey"):
+        assert rows[name]["ratio"].endswith("× cold build")
+        assert _close(_ratio(rows[name]["ratio"]), seconds[name] / build)
+
+
+def test_each_target_says_whether_its_figure_holds(bench):
+    _, rows, targets, _ = bench
+    assert {"lint ≤ 0.6 × load", "build ≤ 1.0 × (load + dot)", "rebuild after one edit ≤ 10 % of a cold build",
+            "peak memory ≤ 400 MB, largest process", "peak memory ≤ 400 MB, all processes",
+            "cjmc --help ≤ 0.15 s"} <= targets.keys()
+    lint = targets["lint ≤ 0.6 × load"]
+    assert lint["figure"].strip() == rows["cjmc lint"]["ratio"].split(" load")[0]
+    figure = _ratio(lint["figure"])
+    if abs(figure - 0.6) > 0.006:  # a figure printed as 0.60 may be either side of the line
+        assert (lint["holds"] == "yes") == (figure < 0.6)
+    largest = max(int(row["largest"]) for name, row in rows.items() if name.startswith("cjmc "))
+    memory = targets["peak memory ≤ 400 MB, largest process"]
+    assert memory["figure"].startswith(f"{largest} MB (cjmc ")
+    assert memory["holds"] == ("yes" if largest <= 400 else "no")
+
+
+def test_the_edited_journey_is_put_back_and_the_corpus_is_the_generators(bench):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    _, _, _, work = bench
+    fresh = generate(N, work / "fresh", seed=1)
+    used = work / f"n{N}"
+    for path in sorted((fresh / "maps").rglob("*.yaml")):
+        twin = used / path.relative_to(fresh)
+        assert twin.read_bytes() == path.read_bytes(), twin
