@@ -49,7 +49,7 @@ class FragmentExtension(Extension):
 
     def _render(self, key: Any, caller) -> str:
         store = self.environment.fragment_store
-        if store is None or key is None:  # None: this body has no key, render it
+        if store is None or key is None or not store.keeping:  # None: this body has no key, render it
             return caller()
         try:
             key = _key(key)
@@ -90,13 +90,17 @@ class FragmentStore:
         self.previous: dict = {}
         self.current: dict = {}
         self.page_key = ""
+        self.keeping = False
 
-    def begin(self, page_path: str) -> None:
+    def begin(self, page_path: str, keep: bool = True) -> None:
+        """Start a page. Without ``keep`` its fragments are neither looked up nor kept (see the site's
+        ``render``: a page whose every fragment is keyed by its own page key would never find them)."""
         self.current = {}
         self.previous = {}
         self.in_base: frozenset = frozenset()  # the keys of the base set on disk
         self.changed = False  # a fragment rendered, or one of last build's not used: save the page's set
-        if self.folder is None:
+        self.keeping = keep
+        if not keep or self.folder is None:
             return
         self.page_key = digest("fragments", code_fingerprint(), self.templates, page_path)
         self.delta_key = digest("fragments-delta", self.page_key)
@@ -110,6 +114,8 @@ class FragmentStore:
         return loaded if isinstance(loaded, dict) else {}
 
     def get(self, key: Any) -> str | None:
+        if not self.keeping:
+            return None
         key = key if isinstance(key, bytes) else _key(key)
         found = self.current.get(key)
         if found is not None:
@@ -122,15 +128,15 @@ class FragmentStore:
         return found
 
     def put(self, key: Any, html: str) -> str:
-        key = key if isinstance(key, bytes) else _key(key)
-        self.current[key] = html
+        if self.keeping:
+            self.current[key if isinstance(key, bytes) else _key(key)] = html
         return html
 
     def end(self) -> None:
         """Keep the page's fragments for the next build (only when they changed): the delta, or a new base."""
         # Every key looked up went into ``current``; it equals last build's set unless something new was
         # needed or something old was not (left in ``previous``).
-        if self.folder is not None and (self.changed or self.previous):
+        if self.keeping and self.folder is not None and (self.changed or self.previous):
             delta = {key: html for key, html in self.current.items() if key not in self.in_base}
             unused = sum(1 for key in self.previous if key in self.in_base)
             try:

@@ -518,6 +518,29 @@ def test_portfolio_pages_make_only_the_edited_journeys_rows(project: Path, tmp_p
     assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
 
 
+def test_fragments_are_kept_for_portfolio_pages_and_not_for_journey_pages_with_a_key(project: Path,
+                                                                                    tmp_path: Path) -> None:
+    """A journey page's rows are keyed by its own page key, so they could only be found by a render of the
+    same page, which the previous site gives whole: no fragment set is kept for it (a file each, in a cold
+    build of 1,000 journeys 1,000 files). The pages that show many journeys keep theirs."""
+    from cjmc.keyed_cache import code_fingerprint, digest
+    from cjmc.site.builder import template_fingerprint
+    from cjmc.site.views import journey_path
+
+    assert build(project, tmp_path / "site").written
+    templates = template_fingerprint(load_config(project))
+    folder = project / CACHE / "fragments"
+
+    def kept(page: str) -> bool:
+        key = digest("fragments", code_fingerprint(), templates, page)
+        return (folder / key[:2] / f"{key}.pickle").is_file()
+
+    assert kept("backlog.html") and kept("index.html")
+    assert any(kept(f"teams/{path.stem}.html") for path in (tmp_path / "site" / "teams").glob("*.html"))
+    assert not any(kept(journey_path(ident)) for ident in journeys(project))
+    assert len(list(folder.rglob("*.pickle"))) < len(list((tmp_path / "site").rglob("*.html"))) - JOURNEYS
+
+
 def test_a_title_edit_lays_out_only_the_maps_of_that_journeys_personas(project: Path, tmp_path: Path, monkeypatch):
     from cjmc.render import cache
 
