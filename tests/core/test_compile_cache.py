@@ -135,6 +135,8 @@ def test_a_damaged_cache_entry_is_a_miss(portfolio: Path, tmp_path: Path) -> Non
     assert entries
     for entry in entries[::2]:
         entry.write_bytes(b"not a pickle")
+    for entry in entries[1::2]:  # cut short: a round 2 entry may keep its outputs and lose its linked file
+        entry.write_bytes(entry.read_bytes()[:len(entry.read_bytes()) * 2 // 3])
     _assert_same(_compile(portfolio, None), _compile(portfolio, cache))
 
 
@@ -197,6 +199,9 @@ def test_with_a_summary_outputs_come_back_by_reference(portfolio: Path, tmp_path
     assert not any(isinstance(value, CachedValue) for value in uncached.per_journey.values())
     cold = run()  # nothing was in the cache: every output made now, and kept there
     assert_by_reference(cold, uncached)
+    # One entry per map file for round 1 and one per journey file for round 2 (outputs and linked file together).
+    journey_files = {journey.file for journey in uncached.compilation.project.journeys.values()}
+    assert len(list(cache.rglob("*.pickle"))) == len(paths) + len(journey_files)
     edited = sorted((portfolio / "maps" / "journeys").glob("*.yaml"))[3]
     _replace_once(edited, "title: ", "title: Edited ")
     warm = run()
@@ -205,7 +210,9 @@ def test_with_a_summary_outputs_come_back_by_reference(portfolio: Path, tmp_path
     assert warm.compilation.project == fresh.compilation.project
 
     _replace_once(edited, "title: Edited ", "title: Unwritable ")
-    monkeypatch.setattr(sharded._FileCache, "put", lambda self, key, value: False)  # a full disk, a read-only cache
+    # A full disk, a read-only cache: no entry can be written.
+    monkeypatch.setattr(sharded._FileCache, "put", lambda self, key, value: False)
+    monkeypatch.setattr(sharded._FileCache, "put_linked", lambda self, key, outputs, linked: False)
     unkept = run()
     fresh = _compile(portfolio, None)
     by_value = {jid: value for jid, value in unkept.per_journey.items() if not isinstance(value, CachedValue)}
