@@ -212,7 +212,7 @@ def test_with_a_summary_outputs_come_back_by_reference(portfolio: Path, tmp_path
     _replace_once(edited, "title: Edited ", "title: Unwritable ")
     # A full disk, a read-only cache: no entry can be written.
     monkeypatch.setattr(sharded._FileCache, "put", lambda self, key, value: False)
-    monkeypatch.setattr(sharded._FileCache, "put_linked", lambda self, key, outputs, linked: False)
+    monkeypatch.setattr(sharded._FileCache, "put_linked", lambda self, key, outputs, linked: None)
     unkept = run()
     fresh = _compile(portfolio, None)
     by_value = {jid: value for jid, value in unkept.per_journey.items() if not isinstance(value, CachedValue)}
@@ -241,3 +241,25 @@ def test_a_sharded_projects_references_are_read_when_first_asked_for(portfolio: 
         assert references[3] == expected[3] and list(references) == list(expected)
         assert pickle.loads(pickle.dumps(references)) == expected
         assert type(pickle.loads(pickle.dumps(references))) is tuple
+
+
+def test_a_round_2_entry_gives_its_outputs_by_reference_without_reading_them(tmp_path: Path) -> None:
+    """The entry keeps each output's summary: reading it back makes no summary and unpickles no output
+    (a rebuild's shards read 1,000 of them), and each reference loads its own output."""
+    from cjmc.sharded import CachedValue, Linked, _FileCache
+
+    outputs = {"j1": ("digraph j1 {}", "<svg>1</svg>"), "j2": ("digraph j2 {}", "<svg>2</svg>")}
+    linked = Linked(b"journeys", ["j1", "j2"], [], [], [], [])
+    writer = _FileCache(tmp_path, None, _hook, summary=lambda output: output[0].upper())
+    kept = writer.put_linked("ab" * 32, outputs, linked)
+    assert {jid: value.summary for jid, value in kept.items()} == {"j1": "DIGRAPH J1 {}", "j2": "DIGRAPH J2 {}"}
+
+    def no_summary(output):
+        raise AssertionError("a summary was made again")
+
+    reader = _FileCache(tmp_path, None, _hook, summary=no_summary)
+    given, linked_again = reader.get_linked("ab" * 32)
+    assert linked_again == linked
+    assert all(isinstance(value, CachedValue) for value in given.values())
+    assert {jid: value.load() for jid, value in given.items()} == outputs
+    assert _FileCache(tmp_path, None, _hook).get_linked("ab" * 32) == (outputs, linked)  # no summary: by value
