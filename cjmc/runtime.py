@@ -8,6 +8,19 @@ neither would be right.
 """
 
 ONE_SHOT = False
+_KEPT: list = []
+
+
+def keep_until_exit(*values: object) -> None:
+    """In a one-shot process, hold ``values`` until the process ends, which frees nothing one by one.
+
+    A large portfolio's model is millions of small objects: freeing them
+    when the function that made them returned took ~0.1 s of a 2-second
+    rebuild of 1,000 journeys, for memory the process gives back at exit.
+    Elsewhere (a library user, ``cjmc serve``) this does nothing.
+    """
+    if ONE_SHOT:
+        _KEPT.append(values)
 
 
 def shared_counter():

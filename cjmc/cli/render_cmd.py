@@ -66,6 +66,9 @@ def render(journey_id, project, fmt, output, kind, engine, render_all) -> None:
         chosen = engine or result.config.diagrams_engine or "auto"
         try:
             if render_all:
+                from .. import runtime
+
+                runtime.keep_until_exit(result)  # a large model, freed by the process's end instead
                 _render_all(result.project, fmt, Path(output), chosen, made)
             else:
                 _render_one(result.project, journey_id, kind, fmt, output, chosen)

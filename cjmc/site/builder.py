@@ -145,6 +145,9 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     result.reused_pages = reuse.reused
     result.written = True
     result.seconds = time.perf_counter() - started
+    from .. import runtime
+
+    runtime.keep_until_exit(done, compilation, project, layout, keys, reuse)
     return result
 
 
