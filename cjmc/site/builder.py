@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 import time
+from itertools import islice
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
@@ -683,25 +684,23 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     return sorted([*files, *(page.path for page in pages)]), with_placeholders
 
 
-def _join_in_chunks(fragments: Iterable[str], size: int = 4096, chars: int = 1 << 20) -> bytearray:
-    """UTF-8 of the concatenated ``fragments``, joining a few thousand (or a MB of them) at a time.
+def _join_in_chunks(fragments: Iterable[str], size: int = 256) -> bytearray:
+    """UTF-8 of the concatenated ``fragments``, joining ``size`` of them at a time.
 
     What ``Template.render`` returns, without first holding every fragment:
     the lint page of a large portfolio is a million of them, ~100 MB as
     separate strings for a 17 MB page. The chunks go straight into one
     buffer, so the page is not held twice (as chunks and joined) either.
-    A fragment may be a whole block of rows found in the fragment store:
-    4,096 of those were a 33 MB chunk, joined into another.
+    A fragment may be a whole block of rows found in the fragment store
+    (4,096 of those were a 33 MB chunk), so chunks stay small. Taking each
+    chunk with ``islice`` keeps the per-fragment work in C: a journey page
+    is ~4,500 fragments, and a Python loop over them took 0.5-0.7 s of a
+    cold build of 1,000 journeys, against ~0.2 s now.
     """
-    page, pending, pending_chars = bytearray(), [], 0
-    for fragment in fragments:
-        pending.append(fragment)
-        pending_chars += len(fragment)
-        if len(pending) == size or pending_chars >= chars:
-            page += "".join(pending).encode()
-            pending.clear()
-            pending_chars = 0
-    page += "".join(pending).encode()
+    page = bytearray()
+    fragments = iter(fragments)
+    while pending := list(islice(fragments, size)):
+        page += "".join(pending).encode()
     return page
 
 
