@@ -147,7 +147,7 @@ class Rendering:
         with open(folder / f"batch{number}.dot", "wb") as source:
             for _, text in batch:
                 offsets.append(offsets[-1] + source.write(text.encode("utf-8") + b"\n"))
-        seconds = TIMEOUT_BASE + sum(TIMEOUT_PER_FILE + TIMEOUT_PER_KB * len(text) / 1000 for _, text in batch)
+        seconds = TIMEOUT_BASE + sum(_seconds(text) for _, text in batch)
         command = [self.engine.path, "-q", f"-T{self.fmt}", *extra]
         # Files, not pipes: nobody reads a pipe while the caller works.
         with open(folder / f"batch{number}.dot", "rb") as stdin, \
@@ -208,7 +208,7 @@ class Rendering:
         message = (folder / f"batch{batch.number}.err").read_bytes()
         try:
             alone = subprocess.run([self.engine.path, "-q", f"-T{self.fmt}"], input=text, capture_output=True,
-                                   timeout=TIMEOUT_BASE + TIMEOUT_PER_FILE + TIMEOUT_PER_KB * len(text) / 1000)
+                                   timeout=TIMEOUT_BASE + _seconds(text))
             if alone.returncode != 0 and alone.stderr.strip():
                 message = alone.stderr
         except (OSError, subprocess.TimeoutExpired):
@@ -240,24 +240,26 @@ def _documents(output: BinaryIO, fmt: str, whole_only: bool = False) -> Iterator
     if fmt == "png":
         yield from _pngs(output, whole_only)
         return
-    pending = b""
+    pending, start = b"", 0  # the outputs not yet given start at pending[start]
     while chunk := output.read(1 << 20):
-        pending += chunk
-        while (cut := pending.find(_XML_START, 1)) != -1:
-            yield pending[:cut]
-            pending = pending[cut:]
-    if pending and (not whole_only or pending.rstrip().endswith(b"</svg>")):
-        yield pending
+        pending, start = pending[start:] + chunk, 0
+        while (cut := pending.find(_XML_START, start + 1)) != -1:
+            yield pending[start:cut]
+            start = cut
+    last = pending[start:]
+    if last and (not whole_only or last.rstrip().endswith(b"</svg>")):
+        yield last
 
 
 def _pngs(output: BinaryIO, whole_only: bool) -> Iterator[bytes]:
     while signature := output.read(8):
         parts = [signature]
         while True:
-            head = output.read(8)
-            body = output.read(int.from_bytes(head[:4], "big") + 4) if len(head) == 8 else b""
+            head = output.read(8)  # a chunk's length and type; its data and CRC follow
+            wanted = int.from_bytes(head[:4], "big") + 4 if len(head) == 8 else 1
+            body = output.read(wanted) if len(head) == 8 else b""
             parts += (head, body)
-            if len(head) < 8 or len(body) < int.from_bytes(head[:4], "big") + 4:
+            if len(body) < wanted:
                 if not whole_only:
                     yield b"".join(parts)
                 return
@@ -266,14 +268,19 @@ def _pngs(output: BinaryIO, whole_only: bool) -> Iterator[bytes]:
         yield b"".join(parts)
 
 
-def _split(names: list, parts: int) -> list[list]:
+def _seconds(text: str) -> float:
+    """How long one graph may take, beside a batch's :data:`TIMEOUT_BASE`."""
+    return TIMEOUT_PER_FILE + TIMEOUT_PER_KB * len(text) / 1000
+
+
+def _split(items: list, parts: int) -> list[list]:
     """``parts`` contiguous batches of near-equal length (none empty)."""
-    parts = min(parts, len(names))
-    size, extra = divmod(len(names), parts) if parts else (0, 0)
+    parts = min(parts, len(items))
+    size, extra = divmod(len(items), parts) if parts else (0, 0)
     batches, start = [], 0
     for part in range(parts):
         end = start + size + (1 if part < extra else 0)
-        batches.append(names[start:end])
+        batches.append(items[start:end])
         start = end
     return batches
 

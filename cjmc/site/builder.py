@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime
 import re
 import time
-from itertools import islice
 from dataclasses import dataclass, field, fields
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 

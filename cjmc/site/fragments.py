@@ -49,7 +49,8 @@ class FragmentExtension(Extension):
 
     def _render(self, key: Any, caller) -> str:
         store = self.environment.fragment_store
-        if store is None or key is None or not store.keeping:  # None: this body has no key, render it
+        # No store, a page that keeps no fragments, or a body without a key: render it.
+        if store is None or key is None or not store.keeping:
             return caller()
         try:
             key = _key(key)

@@ -59,3 +59,9 @@ def test_outputs_are_split_where_each_begins_and_a_cut_off_last_one_is_left_out_
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", b"\x89PNG\r\n\x1a\nIEND") + chunk(b"IEND", b"")
     assert list(_documents(io.BytesIO(png + png), "png")) == [png, png]
     assert list(_documents(io.BytesIO(png + png[:20]), "png", whole_only=True)) == [png]
+
+
+def test_outputs_that_cross_the_reads_of_a_large_batch_come_back_whole():
+    outputs = [b'<?xml version="1.0"?>\n<svg>' + bytes([65 + n % 26]) * (90_000 + n) + b"</svg>\n" for n in range(30)]
+    assert sum(map(len, outputs)) > 2 * (1 << 20)  # the splitter reads 1 MB at a time
+    assert list(_documents(io.BytesIO(b"".join(outputs)), "svg")) == outputs
