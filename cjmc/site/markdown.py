@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from .markdown_plain import plain_html
+
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
@@ -56,7 +58,8 @@ def render_markdown(text: str | None, *, heading_shift: int = 2) -> Markup:
     """Safe HTML for a Markdown text (empty for None)."""
     if not text:
         return Markup("")
-    return Markup(_parser(heading_shift).render(text))
+    html = plain_html(text)
+    return Markup(html if html is not None else _parser(heading_shift).render(text))
 
 
 def render_inline(text: str | None) -> Markup:
