@@ -103,6 +103,30 @@ class CachedRendering:
             return None
         return self.cache.get(self.keys[name], self.fmt)
 
+    def fresh(self):
+        """Yield ``(name, output)`` for each diagram Graphviz drew in this run, in job order.
+
+        The cache is not touched: :meth:`store` keeps an output, so whoever
+        uses it first (any process) can store it as it goes.
+        """
+        if self.rendering is not None:
+            for name, data in self.rendering.each():
+                self.stats.rendered += 1
+                yield name, data
+            self.rendering.cancel()
+        self.stats.reused += len(self.hits)
+
+    def store(self, name: str, data: bytes, *, unless_kept: bool = False) -> None:
+        """Keep a fresh output in the cache (nothing without one); ``unless_kept`` skips one already there."""
+        if self.cache is None or unless_kept and self.cache.has(self.keys[name], self.fmt):
+            return
+        self.cache.put(self.keys[name], self.fmt, data)
+
+    def prune(self) -> None:
+        """Once a day, remove cache entries no build used for a long time."""
+        if self.cache is not None:
+            self.cache.prune_daily()
+
     def each(self, include_cached: bool = True):
         """Yield ``(name, output)`` in job order once Graphviz is done; fresh outputs go into the cache.
 
