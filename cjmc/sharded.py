@@ -50,7 +50,7 @@ from typing import Any, Callable, Iterator
 
 from .config import Config, map_files
 from .diagnostics import Diagnostic, sorted_unique
-from .fsutil import file_size
+from .fsutil import atomic_write_with, file_size
 from .load.yaml_loader import Document, LocDict, line_column
 from .pipeline import building_model, load_file, validated_documents
 from .runtime import release_free_memory, shared_counter
@@ -193,6 +193,8 @@ def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, 
          per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None,
          summary: Callable[[Any], Any] | None = None) -> _Done:
     cache = _FileCache(cache_dir, run, per_journey, summary) if cache_dir is not None else None
+    if cache is not None:
+        cache.read_round1()
     try:
         claim = shared_counter()
         largest_first = sorted(enumerate(paths), key=lambda item: -file_size(item[1]))  # stable: file order in ties
@@ -207,6 +209,8 @@ def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, 
         plan, main_diagnostics, shared_linker = _plan(root, config, summaries)
         for child in children:
             child.send(plan)
+        if cache is not None:
+            cache.keep_round1(summaries)  # while the shards link
         results = _results(children)
     finally:
         for child in children:
@@ -230,6 +234,7 @@ class Summary:
     definitions: list[tuple[int, int, str, Document]]
     tolerated: dict[str, set[str]]
     hashes: dict[str, str] = field(default_factory=dict)  # file -> sha256 of its bytes (with a cache)
+    round1: dict[str, Any] = field(default_factory=dict)  # round 1 cache entries made now (see _FileCache)
 
     def comment_rows(self) -> list[tuple[int, str, tuple]]:
         """(file order, file, comment lines), for merging shards in file order."""
@@ -363,6 +368,13 @@ class _FileCache:
     the sha256 of its bytes; round 2's adds the plan's key (every id, and the
     content of every persona and catalog file), the lint settings and today's
     date: anything that could change a file's result changes its key.
+
+    Round 1's entries of every file are one file, :data:`ROUND1_FILE`
+    (a journey file's entry is ~270 bytes): the main process reads it before
+    the shards fork, and writes it again after round 1 with the entries of
+    the files read in this build when they differ. One file each had cost a
+    cold build of 1,000 journeys 1,000 new files (~0.5 ms of CPU each on the
+    disk we measure on, see docs/performance.md) and a rebuild 1,000 reads.
     """
 
     def __init__(self, folder: Path, run: Any, per_journey: Callable[[Any, Any], Any] | None,
@@ -382,9 +394,42 @@ class _FileCache:
                                         for name, setting in sorted(run.settings.items())],
                                        sort_keys=True, default=repr) + str(run.context["today"])
         self.per_journey = "" if per_journey is None else f"{per_journey.__module__}.{per_journey.__qualname__}"
+        self.round1: dict[str, Any] = {}  # load key -> round 1 entry, as the last build left them
 
     def load_key(self, name: str, content: str) -> str:
         return self.digest("load", self.code, name, content)
+
+    def read_round1(self) -> None:
+        """Read round 1's entries (before the shards fork, which then share them); none when damaged."""
+        try:
+            with open(self.folder.folder / ROUND1_FILE, "rb") as handle:
+                entries = pickle.load(handle)
+        except Exception:  # missing, unreadable or damaged: every file is a miss
+            entries = {}
+        self.round1 = entries if isinstance(entries, dict) else {}
+
+    def keep_round1(self, summaries: list["Summary"]) -> None:
+        """Write round 1's entries of the files read in this build (found or made now), when they changed.
+
+        Entries of files that are gone or were edited since are left out, so
+        the file holds one entry per map file.
+        """
+        entries = {}
+        for summary in summaries:
+            for name, content in summary.hashes.items():
+                key = self.load_key(name, content)
+                entry = summary.round1.get(key, self.round1.get(key))
+                if entry is not None:
+                    entries[key] = entry
+        unchanged = entries.keys() == self.round1.keys()
+        self.round1 = {}  # the shards have their copies; this process needs it no more
+        if unchanged:
+            return
+        try:
+            atomic_write_with(self.folder.folder / ROUND1_FILE,
+                              lambda handle: pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError):
+            pass  # a read-only checkout builds without a cache
 
     def link_key(self, plan: Plan, name: str, content: str) -> str:
         return self.digest("link", self.code, plan.key, name, content, self.settings)
@@ -400,17 +445,6 @@ class _FileCache:
 
     def path(self, key: str) -> Path:
         return self.folder.entry_path(key, "pickle")
-
-    def get(self, key: str) -> Any:
-        return self.folder.get_pickled(key)
-
-    def put(self, key: str, value: Any) -> bool:
-        """Keep ``value`` under ``key``; False when it could not be written."""
-        try:
-            self.folder.put(key, "pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            return False  # a read-only checkout builds without a cache
-        return True
 
     def get_linked(self, key: str) -> tuple[dict, "Linked"] | None:
         """Round 2's ``(outputs, linked file)`` under ``key``, the outputs by reference when a summary is
@@ -488,6 +522,7 @@ class Shard:
         self._first_hash: dict[str, str] = {}  # each file's digest when round 1 read it
         self.journey_files: dict[str, Path] = {}  # files that define journeys, in file order
         self.from_cache = 0
+        self.round1: dict[str, Any] = {}  # round 1 cache entries of the files parsed (sent to the main process)
 
     def load(self) -> Summary:
         from .link.linker import Linker
@@ -513,7 +548,7 @@ class Shard:
                 problems.extend(found)
                 if not found and name in self.hashes:
                     self.clean.add(name)
-                    self.cache.put(self.cache.load_key(name, self.hashes[name]), (comments, defined))
+                    self.round1[self.cache.load_key(name, self.hashes[name])] = (comments, defined)
             files.append((order, name))
             if comments:
                 self.comments[name] = comments
@@ -525,7 +560,8 @@ class Shard:
                     self.journey_files[name] = path
         tolerant = Linker("", "")
         tolerant.tolerate(self.invalid)
-        return Summary(files, problems, self.comments, definitions, tolerant.definitions.tolerated, self.hashes)
+        return Summary(files, problems, self.comments, definitions, tolerant.definitions.tolerated, self.hashes,
+                       self.round1)
 
     def _taken(self) -> Iterator[tuple[int, Path]]:
         """This shard's files: all of ``paths``, or with ``claim`` the ones it takes."""
@@ -553,7 +589,7 @@ class Shard:
     def _cached_load(self, name: str) -> Any:
         if self.cache is None or name not in self.hashes:
             return None
-        entry = self.cache.get(self.cache.load_key(name, self.hashes[name]))
+        entry = self.cache.round1.get(self.cache.load_key(name, self.hashes[name]))
         if entry is not None:
             self.clean.add(name)
         return entry
@@ -804,6 +840,7 @@ class _Child:
             self.process.kill()
 
 
+ROUND1_FILE = "round1.pickle"  # in the compile cache's folder, beside the folders of round 2's entries
 PART = 64  # files (or extras) per message: pickling 500 linked journeys at once took ~70 MB of buffer and memo
 
 

@@ -11,6 +11,7 @@ ids, shared definitions, suppressions and the date are made between runs.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 import sys
 from pathlib import Path
@@ -199,19 +200,24 @@ def test_with_a_summary_outputs_come_back_by_reference(portfolio: Path, tmp_path
     assert not any(isinstance(value, CachedValue) for value in uncached.per_journey.values())
     cold = run()  # nothing was in the cache: every output made now, and kept there
     assert_by_reference(cold, uncached)
-    # One entry per map file for round 1 and one per journey file for round 2 (outputs and linked file together).
+    # One file for round 1 of every map file, one entry per journey file for round 2 (outputs and linked file).
     journey_files = {journey.file for journey in uncached.compilation.project.journeys.values()}
-    assert len(list(cache.rglob("*.pickle"))) == len(paths) + len(journey_files)
+    assert len(list(cache.rglob("*.pickle"))) == 1 + len(journey_files)
+    round1 = cache / sharded.ROUND1_FILE
+    assert len(pickle.loads(round1.read_bytes())) == len(paths)
     edited = sorted((portfolio / "maps" / "journeys").glob("*.yaml"))[3]
     _replace_once(edited, "title: ", "title: Edited ")
     warm = run()
     fresh = _compile(portfolio, None)
     assert_by_reference(warm, fresh)
     assert warm.compilation.project == fresh.compilation.project
+    assert len(pickle.loads(round1.read_bytes())) == len(paths)  # the edited file's old entry is gone
+    written = round1.stat().st_mtime_ns
+    assert run().cached_files == len(paths) and round1.stat().st_mtime_ns == written  # nothing new: not rewritten
 
     _replace_once(edited, "title: Edited ", "title: Unwritable ")
     # A full disk, a read-only cache: no entry can be written.
-    monkeypatch.setattr(sharded._FileCache, "put", lambda self, key, value: False)
+    monkeypatch.setattr(sharded._FileCache, "keep_round1", lambda self, summaries: None)
     monkeypatch.setattr(sharded._FileCache, "put_linked", lambda self, key, outputs, linked: None)
     unkept = run()
     fresh = _compile(portfolio, None)
