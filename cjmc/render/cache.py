@@ -116,11 +116,22 @@ class CachedRendering:
             self.rendering.cancel()
         self.stats.reused += len(self.hits)
 
-    def store(self, name: str, data: bytes, *, unless_kept: bool = False) -> None:
-        """Keep a fresh output in the cache (nothing without one); ``unless_kept`` skips one already there."""
-        if self.cache is None or unless_kept and self.cache.has(self.keys[name], self.fmt):
-            return
-        self.cache.put(self.keys[name], self.fmt, data)
+    def store(self, name: str, data: bytes, *, unless_kept: bool = False) -> bool:
+        """Keep a fresh output in the cache; ``unless_kept`` skips one already there.
+
+        False when there is no cache or it cannot be written (a read-only
+        checkout, a file where its folder would be): a cache that cannot be
+        written is no cache, never a failed build.
+        """
+        if self.cache is None:
+            return False
+        if unless_kept and self.cache.has(self.keys[name], self.fmt):
+            return True
+        try:
+            self.cache.put(self.keys[name], self.fmt, data)
+        except OSError:
+            return False
+        return True
 
     def prune(self) -> None:
         """Once a day, remove cache entries no build used for a long time."""
@@ -132,14 +143,12 @@ class CachedRendering:
 
         ``include_cached=False`` yields only what Graphviz drew in this run.
         """
-        fresh: dict[str, bytes] = {}  # only without a cache: with one, outputs go there and are read back
+        fresh: dict[str, bytes] = {}  # only what the cache could not keep: the rest goes there and is read back
         if self.rendering is not None:
             for name, data in self.rendering.each():
                 self.stats.rendered += 1
-                if self.cache is None:
+                if not self.store(name, data):
                     fresh[name] = data
-                else:
-                    self.cache.put(self.keys[name], self.fmt, data)
             self.rendering.cancel()
         self.stats.reused += len(self.hits)
         for name in self.order:

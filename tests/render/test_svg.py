@@ -135,3 +135,14 @@ def test_cache_prunes_entries_unused_for_a_month_and_keeps_used_ones(tmp_path):
     assert cache.prune() == 1
     assert cache.get(old, "svg") is None and cache.get(used, "svg") == b"<svg/>"
     assert foreign.exists(), "only cache entries are ever deleted"
+
+
+def test_a_diagram_cache_that_cannot_be_written_gives_every_output_all_the_same(tmp_path):
+    from cjmc.render.cache import RenderStats, render_cached
+
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder would go")
+    stats = RenderStats()
+    out = render_cached([("a", "digraph { a -> b }"), ("b", "digraph { c }")], "svg", "graphviz-pure", blocked, stats)
+    assert set(out) == {"a", "b"} and all(b"<svg" in data for data in out.values())
+    assert stats.rendered == 2 and blocked.read_text() == "a file where the cache folder would go"

@@ -360,3 +360,24 @@ def test_the_parent_takes_pages_from_the_front_and_the_child_from_the_back(tmp_p
     first_of_child = renderers.index(next(pid for pid in renderers if pid != parent))
     assert 0 < first_of_child < len(pages)
     assert set(renderers[:first_of_child]) == {parent} and parent not in renderers[first_of_child:]
+
+
+@pytest.mark.parametrize("sharded", [False, True])
+def test_a_diagram_cache_that_cannot_be_written_is_no_cache(project, tmp_path, monkeypatch, sharded):
+    """A file where ``.cjmc-cache/svg`` would go: the diagrams are drawn and shown all the same.
+
+    With ``sharded``, the compile runs in shards and two processes fill the pages that waited for
+    Graphviz (each storing the diagrams its pages show)."""
+    from cjmc import sharded as sharded_module
+    from cjmc.site import builder
+
+    if sharded:
+        monkeypatch.setattr(sharded_module, "MIN_BYTES", 0)
+        monkeypatch.setattr(builder, "PARALLEL_PAGES", 5)
+    (project / ".cjmc-cache").mkdir()
+    (project / ".cjmc-cache" / "svg").write_text("not a folder")
+    out = tmp_path / "out"
+    assert build(project, out).written
+    assert build(project, tmp_path / "uncached", cache=False).written
+    assert tree(out) == tree(tmp_path / "uncached")
+    assert "<svg" in (out / "journeys" / "buy-first-bike.html").read_text(encoding="utf-8")
