@@ -744,7 +744,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
                  on_started: Callable[[], None], parallel_from: int | None = None) -> list[str]:
     """Render and write ``pages``; returns the paths that hold a diagram placeholder.
 
-    With many pages and ``os.fork`` available, a forked child renders pages
+    With many pages, ``os.fork`` available and no other thread running, a forked child renders pages
     alongside this process: each takes the next page when it is done with
     one, this process from the front of the list and the child from the back
     (two ends in shared memory), so a few large pages do not leave one process
@@ -774,7 +774,11 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
 
     if parallel_from is None:
         parallel_from = PARALLEL_PAGES
-    if len(pages) < max(parallel_from, 2) or not hasattr(os, "fork"):
+    import threading
+
+    # Never fork a process that runs other threads (cjmc serve builds beside its web server): a lock one of
+    # them holds would stay held in the child. The sharded compile keeps the same rule.
+    if len(pages) < max(parallel_from, 2) or not hasattr(os, "fork") or threading.active_count() > 1:
         on_started()
         return run(iter(range(len(pages) + 1)).__next__)
     import itertools

@@ -237,6 +237,27 @@ def test_parallel_page_rendering_writes_every_page_once(tmp_path):
     assert marked == sorted(p.path for p in pages if p.path.endswith("7.html"))
 
 
+def test_no_second_renderer_is_forked_while_another_thread_runs(tmp_path):
+    """cjmc serve builds beside its web server's threads: a lock one of them holds would stay held in a child."""
+    import threading
+
+    from cjmc.site.builder import render_pages
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        def write(path, data):  # runs in whichever process rendered the page
+            (tmp_path / path.replace("/", "-")).write_bytes(data)
+
+        render_pages(_fake_pages(40), lambda page: str(os.getpid()).encode(), write, lambda: None, parallel_from=10)
+    finally:
+        stop.set()
+        other.join()
+    renderers = {path.read_text() for path in tmp_path.iterdir()}
+    assert len(list(tmp_path.iterdir())) == 40 and renderers == {str(os.getpid())}
+
+
 def test_a_failure_in_the_forked_renderer_is_raised_in_the_parent(tmp_path):
     from cjmc.site.builder import render_pages
 
