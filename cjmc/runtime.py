@@ -23,6 +23,18 @@ def keep_until_exit(*values: object) -> None:
         _KEPT.append(values)
 
 
+def may_fork() -> bool:
+    """Whether this process may fork workers: ``os.fork`` exists and no other thread runs.
+
+    ``cjmc serve`` builds beside its web server's threads; a lock one of
+    them held at the fork would stay held in the child forever.
+    """
+    import os
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def shared_counter():
     """A function that returns 0, 1, 2, ... across this process and the processes it forks afterwards.
 

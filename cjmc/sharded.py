@@ -40,7 +40,6 @@ import io
 import multiprocessing
 import os
 import pickle
-import threading
 import traceback
 from collections import Counter
 from collections.abc import Sequence
@@ -53,7 +52,7 @@ from .diagnostics import Diagnostic, sorted_unique
 from .fsutil import atomic_write_with, file_size
 from .load.yaml_loader import Document, LocDict, line_column
 from .pipeline import building_model, load_file, validated_documents
-from .runtime import release_free_memory, shared_counter
+from .runtime import may_fork, release_free_memory, shared_counter
 
 # Below this much YAML, starting a second process costs more than it saves.
 MIN_BYTES = 512 * 1024
@@ -76,10 +75,8 @@ def worker_count(config: Config, paths: list[Path], *, min_bytes: int | None = N
     cores = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
     if cores < 2 or len(paths) < 2 or (config.events or {}).get("sources"):
         return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods() or not may_fork():
         return 1
-    if threading.active_count() > 1:
-        return 1  # never fork a process that runs other threads (cjmc serve): a lock they hold would stay held
     if sum(file_size(p) for p in paths) < min_bytes:
         return 1
     return min(cores, len(paths))

@@ -116,8 +116,12 @@ class CachedRendering:
             self.rendering.cancel()
         self.stats.reused += len(self.hits)
 
-    def store(self, name: str, data: bytes, *, unless_kept: bool = False) -> bool:
-        """Keep a fresh output in the cache; ``unless_kept`` skips one already there.
+    def kept(self, name: str) -> bool:
+        """Whether the cache holds this job's output (stored by this process or another)."""
+        return self.cache is not None and self.cache.has(self.keys[name], self.fmt)
+
+    def store(self, name: str, data: bytes) -> bool:
+        """Keep a fresh output in the cache.
 
         False when there is no cache or it cannot be written (a read-only
         checkout, a file where its folder would be): a cache that cannot be
@@ -125,8 +129,6 @@ class CachedRendering:
         """
         if self.cache is None:
             return False
-        if unless_kept and self.cache.has(self.keys[name], self.fmt):
-            return True
         try:
             self.cache.put(self.keys[name], self.fmt, data)
         except OSError:
@@ -144,13 +146,9 @@ class CachedRendering:
         ``include_cached=False`` yields only what Graphviz drew in this run.
         """
         fresh: dict[str, bytes] = {}  # only what the cache could not keep: the rest goes there and is read back
-        if self.rendering is not None:
-            for name, data in self.rendering.each():
-                self.stats.rendered += 1
-                if not self.store(name, data):
-                    fresh[name] = data
-            self.rendering.cancel()
-        self.stats.reused += len(self.hits)
+        for name, data in self.fresh():
+            if not self.store(name, data):
+                fresh[name] = data
         for name in self.order:
             if name in fresh:
                 yield name, fresh.pop(name)

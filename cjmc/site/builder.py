@@ -295,7 +295,8 @@ class DiagramLayout:
     def store_rest(self) -> None:
         """Cache what Graphviz drew that no page asked for (a page reused from the last build shows it)."""
         for name, place in self._drawn.items():
-            self._rendering.store(name, self._read_at(place), unless_kept=True)
+            if not self._rendering.kept(name):  # a page's filler stored most: they are not read again
+                self._rendering.store(name, self._read_at(place))
         self._rendering.prune()
 
     def _inline(self, name: str, raw: bytes) -> bytes:
@@ -774,11 +775,9 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
 
     if parallel_from is None:
         parallel_from = PARALLEL_PAGES
-    import threading
+    from ..runtime import may_fork
 
-    # Never fork a process that runs other threads (cjmc serve builds beside its web server): a lock one of
-    # them holds would stay held in the child. The sharded compile keeps the same rule.
-    if len(pages) < max(parallel_from, 2) or not hasattr(os, "fork") or threading.active_count() > 1:
+    if len(pages) < max(parallel_from, 2) or not may_fork():
         on_started()
         return run(iter(range(len(pages) + 1)).__next__)
     import itertools

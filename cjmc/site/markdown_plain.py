@@ -41,6 +41,7 @@ _TOKEN = re.compile(
     rf"|\[(?P<label>{_TEXT})\]\((?P<url>https?://[a-z0-9.-]+(?:/[A-Za-z0-9._~/-]*)?)\)"
     r"|(?P<delimiter>\*\*?)(?!\*)"
 )
+_BLANK_LINES = re.compile(r"\n{2,}")
 _LINE_START = re.compile(rf"{_WORD}|\*\*?{_WORD}|\[")
 _LIST_NUMBER = re.compile(r"\d+[.)]")
 _WORD_CHARACTER = re.compile(_WORD)
@@ -53,7 +54,7 @@ def plain_html(text: str) -> str | None:
     """markdown-it's HTML for ``text`` when it is in the subset above, else None."""
     html = []
     after_list = False
-    for block in re.split(r"\n{2,}", text.strip("\n")):
+    for block in _BLANK_LINES.split(text.strip("\n")):
         lines = block.split("\n")
         items = [line[2:] for line in lines if line.startswith("- ")]
         if items and len(items) != len(lines) or items and after_list:
@@ -63,7 +64,7 @@ def plain_html(text: str) -> str | None:
             return None
         if items:
             html.append("<ul>\n" + "".join(f"<li>{item}</li>\n" for item in inlines) + "</ul>\n")
-        elif block:
+        else:
             html.append("<p>" + "\n".join(inlines) + "</p>\n")  # type: ignore[arg-type]
         after_list = bool(items)
     return "".join(html)
