@@ -145,14 +145,17 @@ def cjmc(*args: str) -> list[str]:
 
 
 def write_dot_files(project: Path, out: Path) -> None:
+    """The DOT a cold build lays out, one file a graph: each journey's flow and the portfolio map(s) the
+    site shows (past 50 journeys one per persona, see ``site.portfolio_map``)."""
     from cjmc.pipeline import compile_project
-    from cjmc.render import api
+    from cjmc.site.builder import journey_diagrams, portfolio_map_dots, portfolio_maps
 
     result = compile_project(project)
     out.mkdir(parents=True, exist_ok=True)
     for journey in result.project.journeys.values():
-        (out / f"{journey.id}.dot").write_text(api.journey_flow_dot(result.project, journey), encoding="utf-8")
-    (out / "portfolio.dot").write_text(api.portfolio_dot(result.project), encoding="utf-8")
+        (out / f"{journey.id}.dot").write_text(journey_diagrams(result.project, journey)[0], encoding="utf-8")
+    for name, (dot, _) in portfolio_map_dots(result.project, portfolio_maps(result.config, result.project)).items():
+        (out / f"{name}.dot").write_text(dot, encoding="utf-8")
 
 
 def engine_path() -> str:

@@ -415,7 +415,6 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: P
     ``made`` holds :func:`journey_diagrams` of some journeys already (made in the shards that compiled them).
     ``maps`` is what :func:`portfolio_maps` chose.
     """
-    from ..render import api
     from ..render.cache import KnownText
     from ..sharded import CachedValue
 
@@ -438,24 +437,37 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: P
         labels[name] = _flow_label(journey)
         diagrams[name] = Diagram(_placeholder(name), labels[name])
         diagrams[emotion_name] = Diagram(_placeholder(emotion_name), _emotion_label(journey))
+    for name, (dot, label) in portfolio_map_dots(project, maps).items():
+        dots[name], labels[name] = dot, label
+        diagrams[name] = Diagram(_placeholder(name), label)
+    say(f"laying out {len(dots)} diagrams with Graphviz ({engine}) in the background")
+    return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir, ready, on_disk)
+
+
+def portfolio_map_dots(project: Project, maps: str) -> dict[str, tuple[str, str]]:
+    """The site's portfolio map(s) as ``{name: (DOT, accessible label)}``: one per persona that takes a
+    journey, or one of the whole portfolio (``maps`` is what :func:`portfolio_maps` chose).
+
+    The benchmark's Graphviz floor lays out these and the journeys' flows, the DOT a build lays out.
+    """
+    from ..render import api
+
+    found: dict[str, tuple[str, str]] = {}
     if maps == "per-persona":
         in_a_journey = {persona_id for journey in project.journeys.values() for persona_id in journey.personas}
         for persona in project.personas.values():
             if persona.id not in in_a_journey:
                 continue
-            name = persona_map_name(persona.id)
             # Shown on the persona's own page: links go up to the site root first.
             up = root_of(persona_path(persona.id))
-            dots[name] = api.persona_map_dot(project, persona, journey_href=lambda j, up=up: up + journey_path(j.id))
-            labels[name] = f"Journey map of {persona.name}: the journeys they take and how they follow each other"
-            diagrams[name] = Diagram(_placeholder(name), labels[name])
+            found[persona_map_name(persona.id)] = (
+                api.persona_map_dot(project, persona, journey_href=lambda j, up=up: up + journey_path(j.id)),
+                f"Journey map of {persona.name}: the journeys they take and how they follow each other")
     else:
-        dots["portfolio"] = api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
-                                              persona_href=lambda p: persona_path(p.id))
-        labels["portfolio"] = "Portfolio map: personas, journeys and how journeys follow each other"
-        diagrams["portfolio"] = Diagram(_placeholder("portfolio"), labels["portfolio"])
-    say(f"laying out {len(dots)} diagrams with Graphviz ({engine}) in the background")
-    return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir, ready, on_disk)
+        found["portfolio"] = (api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
+                                                persona_href=lambda p: persona_path(p.id)),
+                              "Portfolio map: personas, journeys and how journeys follow each other")
+    return found
 
 
 def _loader(value: Any, project: Project, journey) -> Callable[[], tuple[str, str]]:
