@@ -131,10 +131,12 @@ def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int,
                                                  per_journey=per_journey, cache_dir=cache_dir, summary=summary))
 
 
-def compile_fastest(root: Path, config: Config, *, settings: Any = None, today: Any = None,
-                    per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None,
-                    summary: Callable[[Any], Any] | None = None) -> ShardedCompilation:
+def compile_fastest(root: Path, config: Config, paths: list[Path] | None = None, *, settings: Any = None,
+                    today: Any = None, per_journey: Callable[[Any, Any], Any] | None = None,
+                    cache_dir: Path | None = None, summary: Callable[[Any], Any] | None = None) -> ShardedCompilation:
     """:func:`compile_sharded` when shards pay off for this project, else ``compile_project``.
+
+    ``paths``: the project's map files (:func:`map_files`), when the caller has listed them already.
 
     On the single-process path nothing is linted (``diagnostics`` is None:
     the caller lints once event data is read) and ``per_journey`` is empty.
@@ -142,7 +144,7 @@ def compile_fastest(root: Path, config: Config, *, settings: Any = None, today: 
     """
     from .pipeline import compile_project
 
-    paths = list(map_files(config))
+    paths = list(map_files(config) if paths is None else paths)
     workers = worker_count(config, paths)
     if workers < 2:
         return ShardedCompilation(compile_project(root, config), None, {}, 1)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from markupsafe import Markup
 
 from .. import __version__
-from ..config import Config, load_config
+from ..config import Config, load_config, map_files
 from ..diagnostics import Diagnostic, UsageError, fails
 from ..fsutil import file_size
 from ..model import Project
@@ -75,7 +75,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     root = Path(project_root).resolve()
     config = load_config(root)
     out = Path(out).resolve() if out else default_output(root)
-    check_output_dir(out, config, force=force)
+    paths = map_files(config)
+    check_output_dir(out, config, force=force, paths=paths)
 
     from ..lint.settings import resolve_settings
     from ..sharded import compile_fastest
@@ -83,7 +84,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     # On a large portfolio the shards lint as they go and draw each journey's diagrams; on one
     # process lint runs below, once event data is read.
     cache_dir = root / ".cjmc-cache"
-    done = compile_fastest(root, config, settings=resolve_settings(config), today=today,
+    done = compile_fastest(root, config, paths, settings=resolve_settings(config), today=today,
                            per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None,
                            summary=diagrams_summary)
     compilation, diagnostics = done.compilation, done.diagnostics

@@ -24,8 +24,9 @@ _TMP = ".cjmc-tmp-"
 _OLD = ".cjmc-old-"
 
 
-def check_output_dir(out: Path, config: Config, *, force: bool = False) -> None:
-    """Raise :class:`UsageError` (exit 2) when ``out`` must not be written."""
+def check_output_dir(out: Path, config: Config, *, force: bool = False, paths: list[Path] | None = None) -> None:
+    """Raise :class:`UsageError` (exit 2) when ``out`` must not be written (``paths``: the project's map
+    files, when the caller has listed them already)."""
     out = out.resolve()
     root = config.root.resolve()
     if out == root:
@@ -35,7 +36,7 @@ def check_output_dir(out: Path, config: Config, *, force: bool = False) -> None:
                          f"it such as {root / '_site'} or one elsewhere")
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output path {out} exists and is not a folder")
-    inside = _first_inside(map_files(config), out)
+    inside = _first_inside(map_files(config) if paths is None else paths, out)
     if inside is not None:
         raise UsageError(f"the output folder {out} holds map files of the project (e.g. {inside}); "
                          f"building there would delete them")
@@ -47,19 +48,24 @@ def check_output_dir(out: Path, config: Config, *, force: bool = False) -> None:
 def _first_inside(paths: list[Path], folder: Path) -> Path | None:
     """The first of ``paths`` that is in ``folder`` (resolved), itself or through a symlink.
 
-    Each folder is resolved once, not each file: a portfolio's thousand map
-    files sit in a few folders. A file that is a symlink is resolved itself.
+    Each folder is resolved and compared once, not each file: a portfolio's
+    thousand map files sit in a few folders (per file, pathlib's joins and
+    comparisons took ~18 ms of every build of 1,000 journeys). A file that
+    is a symlink is resolved itself.
     """
-    folders: dict[Path, Path] = {}
+    folders: dict[Path, tuple[Path, bool]] = {}  # parent as listed -> (resolved, whether inside folder)
     for path in paths:
-        if path.is_symlink():
-            real = path.resolve()
-        else:
-            parent = folders.get(path.parent)
-            if parent is None:
-                parent = folders[path.parent] = path.parent.resolve()
-            real = parent / path.name
-        if real.is_relative_to(folder):
+        if os.path.islink(path):
+            if path.resolve().is_relative_to(folder):
+                return path
+            continue
+        found = folders.get(path.parent)
+        if found is None:
+            parent = path.parent.resolve()
+            found = folders[path.parent] = (parent, parent.is_relative_to(folder))
+        parent, inside = found
+        # parent / name is inside folder when parent is, or when it is folder itself.
+        if inside or (parent == folder.parent and path.name == folder.name):
             return path
     return None
 

@@ -131,6 +131,8 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
         pages[team_path(item.id)] = {}
     for item in project.personas.values():
         pages[persona_path(item.id)] = {}
+    # The pages showing a step depend only on its touchpoint and channel: ~30,000 steps, a few hundred pairs.
+    owner_pages: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
     for journey in project.journeys.values():
         shown_on: set[str] = set()
         add = shown_on.add
@@ -139,8 +141,11 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
         if journey.owner:
             add(team_path(journey.owner))
         for step in journey.steps:
-            for kind, ident in step_owners(project, step):
-                add(page_of(kind, ident))
+            where = (step.touchpoint, step.channel)
+            paths = owner_pages.get(where)
+            if paths is None:
+                paths = owner_pages[where] = tuple(page_of(kind, ident) for kind, ident in step_owners(project, step))
+            shown_on.update(paths)
             for opportunity in step.opportunities:
                 if opportunity.owner:
                     add(team_path(opportunity.owner))

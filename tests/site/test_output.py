@@ -402,3 +402,27 @@ def test_a_diagram_cache_that_cannot_be_written_is_no_cache(project, tmp_path, m
     assert build(project, tmp_path / "uncached", cache=False).written
     assert tree(out) == tree(tmp_path / "uncached")
     assert "<svg" in (out / "journeys" / "buy-first-bike.html").read_text(encoding="utf-8")
+
+
+def test_which_map_file_is_inside_a_folder_is_told_per_folder_and_per_symlink(tmp_path):
+    """``_first_inside`` compares each map folder once: a file is inside when its folder (resolved) is,
+    when it is the folder itself, or when it is a symlink to a file inside."""
+    from cjmc.site.output import _first_inside
+
+    maps = tmp_path / "maps"
+    (maps / "journeys").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    files = [maps / "a.yaml", maps / "journeys" / "b.yaml", maps / "journeys" / "c.yaml"]
+    for path in files:
+        path.write_text("kind: persona\n")
+    assert _first_inside(files, tmp_path / "out") is None
+    assert _first_inside(files, maps / "journeys") == files[1]
+    assert _first_inside(files, maps) == files[0]
+    assert _first_inside(files, maps / "a.yaml") == files[0]  # the file is the folder asked about
+    assert _first_inside(files, tmp_path / "elsewhere") is None
+    (tmp_path / "linked").symlink_to(maps / "journeys")  # a map folder reached through a symlinked folder
+    through = [tmp_path / "linked" / "b.yaml"]
+    assert _first_inside(through, maps / "journeys") == through[0]
+    (tmp_path / "elsewhere" / "d.yaml").symlink_to(files[2])  # a map file that is a symlink
+    assert _first_inside([tmp_path / "elsewhere" / "d.yaml"], maps / "journeys") == tmp_path / "elsewhere" / "d.yaml"
+    assert _first_inside([tmp_path / "elsewhere" / "d.yaml"], tmp_path / "elsewhere") is None
