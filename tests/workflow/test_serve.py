@@ -111,3 +111,65 @@ def test_reload_script_and_error_page_are_escaped():
     state.diagnostics.append(Diagnostic("m.yaml", 1, 2, "schema", "bad <script>", "error"))
     text = error_page(state, Path("/tmp/x")).decode()
     assert "bad &lt;script&gt;" in text and "<script>" not in text.split("</ul>")[0]
+
+
+def test_a_rebuild_while_serving_takes_the_fast_path(tmp_path):
+    """The server's thread keeps a process from forking, so the build runs in a process of its own: a
+    portfolio large enough for shards gets the compile cache and reuses unchanged pages (built in the
+    serving process, a rebuild of 1,000 journeys after one edit took 24 s instead of ~2 s)."""
+    import re
+    import threading
+
+    from cjmc.sharded import MIN_BYTES
+    from cjmc.workflow.serve import LiveSite
+
+    from .conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    project = generate(40, tmp_path / "p", seed=3)
+    assert sum(path.stat().st_size for path in (project / "maps").rglob("*.yaml")) > MIN_BYTES
+    stop = threading.Event()
+    server_thread = threading.Thread(target=stop.wait, daemon=True)  # as the HTTP server's
+    server_thread.start()
+    logged: list[str] = []
+    site = LiveSite(project, log=logged.append)
+    try:
+        assert site.rebuild().ok
+        journey = sorted((project / "maps" / "journeys").glob("*.yaml"))[0]
+        text = journey.read_text(encoding="utf-8")
+        journey.write_text(text.replace("title: ", "title: Edited while serving ", 1), encoding="utf-8")
+        state = site.rebuild()
+        page = (site.out / "journeys" / f"{journey.stem}.html").read_text(encoding="utf-8")
+    finally:
+        stop.set()
+        site.close()
+    assert state.ok and state.version == 2
+    assert "Edited while serving" in page
+    done = re.fullmatch(r"rebuilt in [0-9.]+s \(([0-9,]+) of ([0-9,]+) pages rendered, ([0-9,]+) map files "
+                        r"from the cache\)", logged[-1])
+    assert done, logged
+    rendered, pages, cached = (int(group.replace(",", "")) for group in done.groups())
+    assert 0 < rendered < pages / 2 and cached >= 40
+
+
+def test_a_build_process_that_leaves_no_outcome_is_a_failed_build_and_none_at_all_builds_here(tmp_path,
+                                                                                               monkeypatch):
+    from cjmc.workflow.init import init_project
+    from cjmc.workflow.serve import build_elsewhere
+
+    project = tmp_path / "p"
+    init_project(project)
+    folder = tmp_path / "serve"
+    folder.mkdir()
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, says nothing, leaves no outcome
+    outcome = build_elsewhere(project, folder / "site", folder)
+    assert outcome == ("failed", "the build process ended with exit code 1")
+    assert not (folder / "site").exists()
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))  # cannot start: built here
+    kind, written, diagnostics, reused = build_elsewhere(project, folder / "site", folder)
+    assert (kind, written) == ("built", True) and reused["pages"] > 0
+    assert (folder / "site" / "index.html").is_file()
