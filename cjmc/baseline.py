@@ -89,7 +89,7 @@ def baseline_counts(baseline: str | Path, root: str | Path) -> Counter:
         return load_baseline(path)
     from .workflow.gitrev import compile_revision
 
-    _, diagnostics = compile_revision(Path(root), str(baseline))
+    _, diagnostics = compile_revision(Path(root), str(baseline), model=False)
     return count_keys(diagnostics)
 
 

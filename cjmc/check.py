@@ -45,3 +45,33 @@ def _check_in_process(root: Path, config: Config, *, lint: bool, select: Iterabl
     observations, note = observations_for_build(result)
     diagnostics = lint_compilation(result, select=select, ignore=ignore, today=today, observations=observations)
     return Checked(files, diagnostics), note
+
+
+def compile_linted(root: Path, *, lint: bool = True, events_root: Path | None = None, model: bool = True):
+    """``(Compilation, diagnostics)`` of the project at ``root``: what ``compile_project`` and (with ``lint``)
+    ``lint_compilation`` give, the model included, for ``cjmc diff`` and git baselines.
+
+    A large portfolio is compiled and linted in shards (:func:`.sharded.compile_fastest`): compiling
+    both revisions of 1,000 journeys in one process had made ``cjmc diff`` take ~8 s and ``cjmc lint
+    --baseline REV`` ~6 s against ~2 s for the lint alone. ``events_root``: see
+    :func:`.observe.api.observations_for_build` (event data is read only on the one-process path).
+    Without ``model`` the Compilation is None, and the shards keep their models (what a baseline reads).
+    """
+    from .lint.engine import lint_compilation
+    from .lint.settings import resolve_settings
+    from .observe.api import observations_for_build
+    from .sharded import compile_fastest
+
+    root = Path(root).resolve()
+    config = load_config(root)
+    if not model and lint and not (config.events or {}).get("sources"):
+        checked, _ = check_project(root, config, lint=True)
+        return None, checked.diagnostics
+    done = compile_fastest(root, config, settings=resolve_settings(config) if lint else None)
+    result = done.compilation
+    if not lint:
+        return result, list(result.diagnostics)
+    if done.diagnostics is not None:  # linted in the shards
+        return result, done.diagnostics
+    observations, _ = observations_for_build(result, events_root=events_root)
+    return result, lint_compilation(result, observations=observations)

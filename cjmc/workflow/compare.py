@@ -10,14 +10,9 @@ from .diff import ProjectDiff, diff_projects
 def load_version(root: Path, revision: str | None, *, lint: bool = True):
     """(project model, diagnostics) at ``revision``, or of the working tree when it is None."""
     if revision is None:
-        from ..lint.engine import lint_compilation
-        from ..observe.api import observations_for_build
-        from ..pipeline import compile_project
+        from ..check import compile_linted
 
-        result = compile_project(root)
-        if not lint:
-            return result.project, list(result.diagnostics)
-        diagnostics = lint_compilation(result, observations=observations_for_build(result)[0])
+        result, diagnostics = compile_linted(root, lint=lint)
         return result.project, diagnostics
     from .gitrev import compile_revision
 

@@ -104,17 +104,10 @@ def checkout(root: Path, revision: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def compile_revision(root: Path, revision: str, *, lint: bool = True):
-    """(Compilation, diagnostics) of the project at ``revision``; diagnostics are linted when ``lint``."""
-    from ..lint.engine import lint_compilation
-    from ..pipeline import compile_project
+def compile_revision(root: Path, revision: str, *, lint: bool = True, model: bool = True):
+    """(Compilation, diagnostics) of the project at ``revision``; diagnostics are linted when ``lint``.
+    Without ``model`` the Compilation may be None (see :func:`cjmc.check.compile_linted`)."""
+    from ..check import compile_linted
 
     with checkout(root, revision) as folder:
-        result = compile_project(folder)
-        if not lint:
-            return result, list(result.diagnostics)
-        from ..observe.api import observations_for_build
-
-        observations, _ = observations_for_build(result, events_root=Path(root))
-        diagnostics = lint_compilation(result, observations=observations)
-    return result, diagnostics
+        return compile_linted(folder, lint=lint, events_root=Path(root), model=model)

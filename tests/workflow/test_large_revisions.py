@@ -1,0 +1,87 @@
+"""`cjmc diff` and git baselines on a portfolio large enough for shards give what one process gives.
+
+Both compile old revisions (checked out into a temporary folder) and, for
+the working tree, the project itself; on a large portfolio they now compile
+and lint in shards (``cjmc.check.compile_linted``). Here a generated
+portfolio above the shards' threshold is diffed and baselined with the
+default number of processes and with ``CJMC_WORKERS=1``, and the results
+must be the same, byte for byte.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from cjmc import sharded
+from cjmc.sharded import MIN_BYTES
+
+from .conftest import REPO, commit_all, git
+
+
+@pytest.fixture(scope="module")
+def portfolio_repo(tmp_path_factory):
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    project = generate(40, tmp_path_factory.mktemp("large") / "p", seed=11)
+    assert sum(path.stat().st_size for path in (project / "maps").rglob("*.yaml")) > MIN_BYTES
+    git(project, "init", "-q")
+    commit_all(project, "base")
+    journeys = sorted((project / "maps" / "journeys").glob("*.yaml"))
+    for journey, old, new in ((journeys[0], "title: ", "title: Renamed "), (journeys[1], "emotion: 1", "emotion: -2"),
+                              (journeys[2], "touchpoint: ", "touchpoint: no-such-")):
+        text = journey.read_text(encoding="utf-8")
+        assert old in text
+        journey.write_text(text.replace(old, new, 1), encoding="utf-8")
+    commit_all(project, "edits")
+    (journeys[3]).write_text(journeys[3].read_text(encoding="utf-8").replace("title: ", "title: Unsaved ", 1),
+                             encoding="utf-8")
+    return project
+
+
+def _shard_runs(monkeypatch) -> list[int]:
+    runs: list[int] = []
+    real = sharded._run
+
+    def counting(*args, **kwargs):
+        runs.append(args[3])  # workers
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sharded, "_run", counting)
+    return runs
+
+
+def test_diff_of_a_large_portfolio_is_the_same_in_shards_and_in_one_process(portfolio_repo, monkeypatch):
+    from cjmc.workflow.compare import compare
+    from cjmc.workflow.diff_render import render_json, render_markdown
+
+    runs = _shard_runs(monkeypatch)
+    monkeypatch.setenv("CJMC_WORKERS", "2")
+    in_shards = [compare(portfolio_repo, "HEAD~1", "HEAD"), compare(portfolio_repo, "HEAD")]
+    assert runs == [2, 2, 2, 2]  # both revisions of both diffs
+    monkeypatch.setenv("CJMC_WORKERS", "1")
+    in_one = [compare(portfolio_repo, "HEAD~1", "HEAD"), compare(portfolio_repo, "HEAD")]
+    assert len(runs) == 4
+    for sharded_diff, single_diff in zip(in_shards, in_one):
+        assert render_json(sharded_diff) == render_json(single_diff)
+        assert render_markdown(sharded_diff, base="b", head="h") == render_markdown(single_diff, base="b", head="h")
+    assert "Renamed" in render_json(in_shards[0]) and "Unsaved" in render_json(in_shards[1])
+    assert "unresolved-reference" in render_json(in_shards[0])  # a finding introduced by the edits
+
+
+def test_a_git_baseline_of_a_large_portfolio_counts_the_same_in_shards_and_in_one_process(portfolio_repo,
+                                                                                          monkeypatch):
+    from cjmc.baseline import baseline_counts
+
+    runs = _shard_runs(monkeypatch)
+    monkeypatch.setenv("CJMC_WORKERS", "2")
+    in_shards = baseline_counts("HEAD~1", portfolio_repo)
+    assert runs == [2]
+    monkeypatch.setenv("CJMC_WORKERS", "1")
+    in_one = baseline_counts("HEAD~1", portfolio_repo)
+    assert len(runs) == 1
+    assert in_shards == in_one and sum(in_one.values()) > 100
