@@ -49,7 +49,8 @@ def _check_in_process(root: Path, config: Config, *, lint: bool, select: Iterabl
 
 def compile_linted(root: Path, *, lint: bool = True, events_root: Path | None = None, model: bool = True):
     """``(Compilation, diagnostics)`` of the project at ``root``: what ``compile_project`` and (with ``lint``)
-    ``lint_compilation`` give, the model included, for ``cjmc diff`` and git baselines.
+    ``lint_compilation`` give, the model included, for ``cjmc diff``, ``export``, git baselines and the
+    pre-commit hook.
 
     A large portfolio is compiled and linted in shards (:func:`.sharded.compile_fastest`): compiling
     both revisions of 1,000 journeys in one process had made ``cjmc diff`` take ~8 s and ``cjmc lint
@@ -64,8 +65,8 @@ def compile_linted(root: Path, *, lint: bool = True, events_root: Path | None = 
 
     root = Path(root).resolve()
     config = load_config(root)
-    if not model and lint and not (config.events or {}).get("sources"):
-        checked, _ = check_project(root, config, lint=True)
+    if not model and not (lint and (config.events or {}).get("sources")):
+        checked, _ = check_project(root, config, lint=lint)
         return None, checked.diagnostics
     done = compile_fastest(root, config, settings=resolve_settings(config) if lint else None)
     result = done.compilation

@@ -22,11 +22,11 @@ def export_group() -> None:
 
 def _compile_valid(project: str | None):
     """(root, compilation) of a valid project, or None after printing its validity errors to stderr."""
+    from ..check import compile_linted
     from ..config import resolve_project
-    from ..pipeline import compile_project
 
     root = resolve_project(project)
-    result = compile_project(root)
+    result, _ = compile_linted(root, lint=False)
     if result.valid:
         return root, result
     from ..report import ReportContext

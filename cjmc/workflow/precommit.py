@@ -24,7 +24,7 @@ def check(files: Sequence[str], *, lint: bool, fail_on: str = "error") -> tuple[
     """(lines to print, failed) for ``files``, grouped by the project each belongs to."""
     from ..config import CONFIG_NAME, discover_root, relative
     from ..diagnostics import fails
-    from ..pipeline import compile_project
+    from ..check import compile_linted
     from ..report.text import format_text_line
 
     projects: dict[Path, set[str]] = {}
@@ -36,14 +36,7 @@ def check(files: Sequence[str], *, lint: bool, fail_on: str = "error") -> tuple[
     failed = False
     cwd = Path.cwd()
     for root, wanted in sorted(projects.items()):
-        result = compile_project(root)
-        if lint:
-            from ..lint.engine import lint_compilation
-            from ..observe.api import observations_for_build
-
-            diagnostics = lint_compilation(result, observations=observations_for_build(result)[0])
-        else:
-            diagnostics = list(result.diagnostics)
+        _, diagnostics = compile_linted(root, lint=lint, model=False)
         mine = [d for d in diagnostics if d.file in wanted or (d.file == CONFIG_NAME and CONFIG_NAME in wanted)]
         prefix = relative(root, cwd)
         for diagnostic in mine:

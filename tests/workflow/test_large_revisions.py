@@ -85,3 +85,24 @@ def test_a_git_baseline_of_a_large_portfolio_counts_the_same_in_shards_and_in_on
     in_one = baseline_counts("HEAD~1", portfolio_repo)
     assert len(runs) == 1
     assert in_shards == in_one and sum(in_one.values()) > 100
+
+
+def test_export_and_the_pre_commit_hook_on_a_large_portfolio_match_one_process(portfolio_repo, monkeypatch):
+    """``cjmc export`` takes its model, and the pre-commit hook its findings, from the same shards."""
+    from cjmc.interop.manifest import build_manifest, dumps_manifest
+    from cjmc.workflow.gitrev import compile_revision
+    from cjmc.workflow.precommit import check
+
+    journey = str(sorted((portfolio_repo / "maps" / "journeys").glob("*.yaml"))[2])  # holds a broken reference
+    runs = _shard_runs(monkeypatch)
+    results = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv("CJMC_WORKERS", workers)
+        compilation, _ = compile_revision(portfolio_repo, "HEAD~1", lint=False)  # valid: before the edits
+        results[workers] = (dumps_manifest(build_manifest(compilation)), check([journey], lint=True),
+                            check([journey], lint=False))
+    assert runs == [2, 2, 2]  # the model, then the hook's findings (validated, linted) in shards
+    assert results["2"] == results["1"]
+    manifest, (linted, lint_failed), (validated, validate_failed) = results["2"]
+    assert '"journeys"' in manifest and lint_failed and validate_failed
+    assert any("unresolved-reference" in line for line in validated) and len(linted) > len(validated)
