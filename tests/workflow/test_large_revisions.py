@@ -106,3 +106,20 @@ def test_export_and_the_pre_commit_hook_on_a_large_portfolio_match_one_process(p
     manifest, (linted, lint_failed), (validated, validate_failed) = results["2"]
     assert '"journeys"' in manifest and lint_failed and validate_failed
     assert any("unresolved-reference" in line for line in validated) and len(linted) > len(validated)
+
+
+def test_a_revision_is_checked_out_in_memory_when_there_is_room(portfolio_repo, tmp_path, monkeypatch):
+    from cjmc.workflow import gitrev
+
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(gitrev, "_MEMORY_FOLDERS", (str(tmp_path / "missing"), str(memory)))
+    with gitrev.checkout(portfolio_repo, "HEAD~1") as folder:
+        assert folder.parent == memory and len(list((folder / "maps" / "journeys").glob("*.yaml"))) == 40
+    assert list(memory.iterdir()) == []  # removed afterwards
+    assert gitrev._memory_folder(10**18) is None  # no room for it: the system's temporary folder
+    monkeypatch.setattr(gitrev, "MEMORY_HEADROOM", 10**12)
+    assert gitrev._memory_folder(10**6) is None
+    monkeypatch.setattr(gitrev, "_MEMORY_FOLDERS", ())
+    with gitrev.checkout(portfolio_repo, "HEAD~1") as folder:
+        assert folder.parent != memory and (folder / "cjmc.yaml").is_file()
