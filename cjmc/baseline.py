@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .diagnostics import Diagnostic, UsageError
+from .jsontext import dumps_indented
 
 FORMAT_VERSION = 1
 Key = tuple[str, ...]
@@ -53,7 +54,7 @@ def save_baseline(diagnostics: Iterable[Diagnostic], path: str | Path) -> None:
     """Write the findings' keys with their counts as JSON (sorted, so diffs of it are small)."""
     from .fsutil import atomic_write_text
 
-    text = json.dumps(baseline_document(diagnostics), indent=2, ensure_ascii=False) + "\n"
+    text = dumps_indented(baseline_document(diagnostics)) + "\n"
     atomic_write_text(Path(path), text)
 
 

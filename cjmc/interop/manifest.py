@@ -20,11 +20,11 @@ know.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import math
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..diagnostics import Diagnostic, Position, summarize
+from ..jsontext import dumps_indented
 from ..model import (Channel, Evidence, Flow, Journey, Metric, MetricUse, Opportunity, PainPoint, Persona, Project,
                      Stage, Step, Team, Touchpoint)
 from ..pipeline import Compilation
@@ -68,7 +68,7 @@ def build_manifest(result: Compilation, findings: Sequence[Diagnostic] | None = 
 
 def dumps_manifest(manifest: Mapping[str, Any]) -> str:
     """Serialise as the documented text: UTF-8 characters kept, indent 2, key order kept, final newline."""
-    return json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
+    return dumps_indented(manifest, allow_nan=False) + "\n"
 
 
 # --- catalog and personas -------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
+from ..jsontext import dumps_indented
 from ..model import Project
 from .model import ObservationReport, ObservedJourney
 
@@ -21,7 +21,7 @@ CSV_COLUMNS = ("journey", "from_step", "to_step", "count", "cases", "median_seco
 
 def render(report: ObservationReport, project: Project, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        return dumps_indented(report.to_json()) + "\n"
     if fmt == "csv":
         return render_csv(report)
     return render_text(report, project)

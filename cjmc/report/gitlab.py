@@ -19,10 +19,10 @@ A JSON array with one object per finding, using the fields GitLab reads
 
 from __future__ import annotations
 
-import json
 from typing import Sequence
 
 from ..diagnostics import Diagnostic
+from ..jsontext import dumps_indented
 from . import ReportContext
 from .sarif import PROJECT_FILE, ci_path, fingerprints, repo_prefix
 
@@ -44,4 +44,4 @@ def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
                 "lines": {"begin": max(d.line, 1) if d.file else 1},
             },
         })
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(issues) + "\n"

@@ -27,12 +27,12 @@ with the other CI reporters (GitHub annotations, GitLab Code Quality).
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from ..diagnostics import Diagnostic
+from ..jsontext import dumps_indented
 from . import ReportContext, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -144,4 +144,4 @@ def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
         "results": [_result(d, fp, index[d.rule], prefix) for d, fp in zip(ordered, fingerprints(ordered))],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(log) + "\n"

@@ -7,9 +7,9 @@ backtick cannot break the table, inject HTML or mention people.
 
 from __future__ import annotations
 
-import json
 import re
 
+from ..jsontext import dumps_indented
 from .diff import EmotionChange, FindingRef, JourneyDiff, MetricChange, ProjectDiff, sparkline
 
 MARKER = "<!-- cjmc-diff -->"
@@ -118,7 +118,7 @@ def journey_parts(journey: JourneyDiff) -> list[str]:
 
 
 def render_json(diff: ProjectDiff) -> str:
-    return json.dumps(diff.to_json(), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(diff.to_json()) + "\n"
 
 
 # ---------------------------------------------------------------------------
