@@ -62,19 +62,26 @@ def _scalar(value: Any, allow_nan: bool) -> str:
     raise _Unusual
 
 
+def _opened(value: Any, level: int, out: list[str], bracket: str) -> str | None:
+    """Open a container at ``level``: None when it is empty (written whole), else the separator of its items."""
+    if not value:
+        out.append("{}" if bracket == "{" else "[]")
+        return None
+    if level >= MAX_DEPTH:
+        raise _Unusual
+    inner = _INDENTS[level + 1]
+    out.append(bracket + inner)
+    return "," + inner
+
+
 def _write(value: Any, level: int, out: list[str], allow_nan: bool) -> None:
     kind = type(value)
     if kind is str:
         out.append(encode_basestring(value))
     elif kind is dict or (kind is not list and kind is not tuple and isinstance(value, dict)):
-        if not value:
-            out.append("{}")
+        separator = _opened(value, level, out, "{")
+        if separator is None:
             return
-        if level >= MAX_DEPTH:
-            raise _Unusual
-        inner = _INDENTS[level + 1]
-        separator = "," + inner
-        out.append("{" + inner)
         first = True
         for key, item in value.items():
             if type(key) is not str:
@@ -93,14 +100,9 @@ def _write(value: Any, level: int, out: list[str], allow_nan: bool) -> None:
                 _write(item, level + 1, out, allow_nan)
         out.append(_INDENTS[level] + "}")
     elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
+        separator = _opened(value, level, out, "[")
+        if separator is None:
             return
-        if level >= MAX_DEPTH:
-            raise _Unusual
-        inner = _INDENTS[level + 1]
-        separator = "," + inner
-        out.append("[" + inner)
         first = True
         for item in value:
             if first:
