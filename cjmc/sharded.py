@@ -68,14 +68,19 @@ class Checked:
     workers: int = 1
 
 
-def worker_count(config: Config, paths: list[Path], *, min_bytes: int | None = None) -> int:
-    """How many processes pay off for these files: 1 means the single-process path."""
+def worker_count(config: Config, paths: list[Path], *, min_bytes: int | None = None,
+                 this_process: bool = True) -> int:
+    """How many processes pay off for these files: 1 means the single-process path.
+
+    With ``this_process`` False: how many a fresh single-threaded process would use (``cjmc serve``
+    asks, to know whether building in one is worth its start-up).
+    """
     min_bytes = MIN_BYTES if min_bytes is None else min_bytes
     wanted = os.environ.get(WORKERS_VARIABLE, "").strip()
     cores = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
     if cores < 2 or len(paths) < 2 or (config.events or {}).get("sources"):
         return 1
-    if "fork" not in multiprocessing.get_all_start_methods() or not may_fork():
+    if "fork" not in multiprocessing.get_all_start_methods() or (this_process and not may_fork()):
         return 1
     if sum(file_size(p) for p in paths) < min_bytes:
         return 1

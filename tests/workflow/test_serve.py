@@ -161,15 +161,25 @@ def test_a_build_process_that_leaves_no_outcome_is_a_failed_build_and_none_at_al
     from cjmc.workflow.init import init_project
     from cjmc.workflow.serve import build_elsewhere
 
-    project = tmp_path / "p"
-    init_project(project)
+    from .conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    large = generate(40, tmp_path / "large", seed=3)
     folder = tmp_path / "serve"
     folder.mkdir()
     monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, says nothing, leaves no outcome
-    outcome = build_elsewhere(project, folder / "site", folder)
+    outcome = build_elsewhere(large, folder / "site", folder)
     assert outcome == ("failed", "the build process ended with exit code 1")
     assert not (folder / "site").exists()
+    small = tmp_path / "small"
+    init_project(small)  # too small for shards: built here, no process started
+    kind, written, _, reused = build_elsewhere(small, folder / "small-site", folder)
+    assert (kind, written) == ("built", True) and reused["pages"] > 0
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))  # cannot start: built here
-    kind, written, diagnostics, reused = build_elsewhere(project, folder / "site", folder)
+    kind, written, _, reused = build_elsewhere(large, folder / "site", folder)
     assert (kind, written) == ("built", True) and reused["pages"] > 0
     assert (folder / "site" / "index.html").is_file()
