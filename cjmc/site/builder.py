@@ -14,6 +14,7 @@ import datetime
 import re
 import time
 from dataclasses import dataclass, field, fields
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
@@ -27,6 +28,7 @@ from ..fsutil import file_size
 from ..model import Project
 from ..resources import data_dir
 from .context import build_pages
+from .map_texts import PersonaMapTexts
 from .views import (NAV, Diagram, Page, RuleSource, SiteInfo, as_blocks, journey_path, persona_map_name, persona_path,
                     root_of)
 
@@ -102,8 +104,11 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     result.notes = [note] if note else []
     project = compilation.project
     # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
+    map_texts = PersonaMapTexts(cache_dir / "compile", done.plan_key, done.sources, project) if cache else None
     layout = start_diagrams(project, engine or config.diagrams_engine, cache_dir if cache else None, say, observations,
-                            done.per_journey, portfolio_maps(config, project))
+                            done.per_journey, portfolio_maps(config, project), map_texts)
+    if map_texts is not None:
+        map_texts.save()
     try:
         if diagnostics is None:
             diagnostics = lint_compilation(compilation, today=today, observations=observations)
@@ -410,11 +415,12 @@ def portfolio_maps(config: Config, project: Project) -> str:
 
 def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: Progress,
                    observations: dict | None = None, made: dict | None = None,
-                   maps: str = "whole") -> DiagramLayout:
+                   maps: str = "whole", map_texts: "PersonaMapTexts | None" = None) -> DiagramLayout:
     """Emotion curves now (pure Python); flow diagrams and the portfolio maps laid out by Graphviz, started now.
 
     ``made`` holds :func:`journey_diagrams` of some journeys already (made in the shards that compiled them).
-    ``maps`` is what :func:`portfolio_maps` chose.
+    ``maps`` is what :func:`portfolio_maps` chose. ``map_texts`` may give a persona map's DOT by its
+    digest, made only if Graphviz must lay it out (see :mod:`.map_texts`).
     """
     from ..render.cache import KnownText
     from ..sharded import CachedValue
@@ -438,8 +444,9 @@ def start_diagrams(project: Project, engine: str, cache_dir: Path | None, say: P
         labels[name] = _flow_label(journey)
         diagrams[name] = Diagram(_placeholder(name), labels[name])
         diagrams[emotion_name] = Diagram(_placeholder(emotion_name), _emotion_label(journey))
-    for name, (dot, label) in portfolio_map_dots(project, maps).items():
-        dots[name], labels[name] = dot, label
+    for name, (make, label, persona) in portfolio_map_makers(project, maps).items():
+        dots[name] = map_texts.text(persona, make) if map_texts is not None and persona else make()
+        labels[name] = label
         diagrams[name] = Diagram(_placeholder(name), label)
     say(f"laying out {len(dots)} diagrams with Graphviz ({engine}) in the background")
     return DiagramLayout(dict(sorted(diagrams.items())), dots, labels, engine, cache_dir, ready, on_disk)
@@ -451,9 +458,14 @@ def portfolio_map_dots(project: Project, maps: str) -> dict[str, tuple[str, str]
 
     The benchmark's Graphviz floor lays out these and the journeys' flows, the DOT a build lays out.
     """
+    return {name: (make(), label) for name, (make, label, _) in portfolio_map_makers(project, maps).items()}
+
+
+def portfolio_map_makers(project: Project, maps: str) -> dict[str, tuple[Callable[[], str], str, str | None]]:
+    """:func:`portfolio_map_dots`, each DOT still to be made: ``{name: (make, label, persona id or None)}``."""
     from ..render import api
 
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[Callable[[], str], str, str | None]] = {}
     if maps == "per-persona":
         in_a_journey = {persona_id for journey in project.journeys.values() for persona_id in journey.personas}
         for persona in project.personas.values():
@@ -462,12 +474,12 @@ def portfolio_map_dots(project: Project, maps: str) -> dict[str, tuple[str, str]
             # Shown on the persona's own page: links go up to the site root first.
             up = root_of(persona_path(persona.id))
             found[persona_map_name(persona.id)] = (
-                api.persona_map_dot(project, persona, journey_href=lambda j, up=up: up + journey_path(j.id)),
-                f"Journey map of {persona.name}: the journeys they take and how they follow each other")
+                partial(api.persona_map_dot, project, persona, journey_href=lambda j, up=up: up + journey_path(j.id)),
+                f"Journey map of {persona.name}: the journeys they take and how they follow each other", persona.id)
     else:
-        found["portfolio"] = (api.portfolio_dot(project, journey_href=lambda j: journey_path(j.id),
-                                                persona_href=lambda p: persona_path(p.id)),
-                              "Portfolio map: personas, journeys and how journeys follow each other")
+        found["portfolio"] = (partial(api.portfolio_dot, project, journey_href=lambda j: journey_path(j.id),
+                                      persona_href=lambda p: persona_path(p.id)),
+                              "Portfolio map: personas, journeys and how journeys follow each other", None)
     return found
 
 

@@ -204,10 +204,15 @@ def edit_catalog_names(project: Path, before: BuildResult | None) -> None:
 
 
 def edit_site_title(project: Path, before: BuildResult | None) -> None:
-    """``site.title``, which is shown instead of ``name`` (the generated config has no ``site:``)."""
+    """``site.title``, which is shown instead of ``name`` (the generated config has no ``title``)."""
     path = project / "cjmc.yaml"
-    assert "site:" not in path.read_text(encoding="utf-8")
-    path.write_text(path.read_text(encoding="utf-8") + "site:\n  title: Edited site title\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert "title:" not in text
+    if re.search(r"^site:\n", text, flags=re.MULTILINE):  # the shared project with one map per persona
+        text = re.sub(r"^site:\n", "site:\n  title: Edited site title\n", text, count=1, flags=re.MULTILINE)
+    else:
+        text += "site:\n  title: Edited site title\n"
+    path.write_text(text, encoding="utf-8")
     assert load_config(project).title == "Edited site title"
 
 
@@ -405,15 +410,22 @@ class Shared:
         self.dirty = False
 
 
-@pytest.fixture(scope="module")
-def shared(portfolio: Path, tmp_path_factory) -> Shared:
+@pytest.fixture(scope="module", params=["whole", "per-persona"])
+def shared(portfolio: Path, tmp_path_factory, request) -> Shared:
+    """The project with one portfolio map (its 12 journeys' default), and with one map per persona, whose DOT
+    a rebuild takes by its digest when the persona and its journeys are unchanged (``map_texts``)."""
+    from .test_portfolio_maps import per_persona
+
     base = tmp_path_factory.mktemp("shared")
-    project = Path(shutil.copytree(portfolio, base / "project"))
+    generated = portfolio
+    if request.param == "per-persona":
+        generated = per_persona(Path(shutil.copytree(portfolio, base / "generated")))
+    project = Path(shutil.copytree(generated, base / "project"))
     with pytest.MonkeyPatch.context() as patch:
         force_sharded(patch)
         first = build(project, base / "site")
     assert first.written, first.diagnostics
-    return Shared(project, base / "site", portfolio, first, files(base / "site"))
+    return Shared(project, base / "site", generated, first, files(base / "site"))
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=lambda edit: edit.name)
@@ -557,11 +569,18 @@ def test_a_title_edit_lays_out_only_the_maps_of_that_journeys_personas(project: 
         return start_many(jobs, *args, **kwargs)
 
     monkeypatch.setattr(cache, "start_many", recording)
+    from cjmc.render import api
+
+    drawn: list[str] = []  # persona maps whose DOT was made: the others' digests come from persona-maps.json
+    persona_map_dot = api.persona_map_dot
+    monkeypatch.setattr(api, "persona_map_dot", lambda project, persona, **options: (
+        drawn.append(persona.id), persona_map_dot(project, persona, **options))[1])
     _, data = journeys(project)["j00005"]
     substitute(journey_file(project, "j00005"), r"^title: .*$", "title: A brand new title")
     assert build(project, out).written
     maps = sorted(name for name in laid_out if name.startswith("persona-"))
     assert maps == sorted(f"persona-{p}" for p in data["personas"])
+    assert sorted(drawn) == sorted(data["personas"])
     assert "flow-j00005" in laid_out
     assert "portfolio" not in laid_out
     assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
