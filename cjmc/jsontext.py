@@ -16,6 +16,7 @@ handed to ``json.dumps`` whole, so errors are ``json``'s too.
 from __future__ import annotations
 
 import json
+import math
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -38,11 +39,11 @@ def dumps_indented(value: Any, *, allow_nan: bool = True) -> str:
 
 
 def _float(value: float, allow_nan: bool) -> str:
-    if value != value or value in (float("inf"), float("-inf")):
-        if not allow_nan:
-            raise _Unusual  # json.dumps raises its ValueError
-        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
-    return float.__repr__(value)
+    if math.isfinite(value):
+        return float.__repr__(value)
+    if not allow_nan:
+        raise _Unusual  # json.dumps raises its ValueError
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
 
 
 def _scalar(value: Any, allow_nan: bool) -> str:

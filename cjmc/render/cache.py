@@ -140,11 +140,8 @@ class CachedRendering:
         if self.cache is not None:
             self.cache.prune_daily()
 
-    def each(self, include_cached: bool = True):
-        """Yield ``(name, output)`` in job order once Graphviz is done; fresh outputs go into the cache.
-
-        ``include_cached=False`` yields only what Graphviz drew in this run.
-        """
+    def each(self):
+        """Yield ``(name, output)`` in job order once Graphviz is done; fresh outputs go into the cache."""
         fresh: dict[str, bytes] = {}  # only what the cache could not keep: the rest goes there and is read back
         for name, data in self.fresh():
             if not self.store(name, data):
@@ -153,14 +150,11 @@ class CachedRendering:
             if name in fresh:
                 yield name, fresh.pop(name)
                 continue
-            if not include_cached and name in self.hits:
-                continue
             data = self.cache.get(self.keys[name], self.fmt) if self.cache is not None else None
             if data is None:
                 raise RenderError(f"the diagram cache lost {name} while rendering")
             yield name, data
-        if self.cache is not None:
-            self.cache.prune_daily()
+        self.prune()
 
     def cancel(self) -> None:
         if self.rendering is not None:

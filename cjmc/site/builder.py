@@ -104,9 +104,11 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     result.notes = [note] if note else []
     project = compilation.project
     # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
-    map_texts = PersonaMapTexts(cache_dir / "compile", done.plan_key, done.sources, project) if cache else None
+    maps = portfolio_maps(config, project)
+    map_texts = (PersonaMapTexts(cache_dir / "compile", done.plan_key, done.sources, project)
+                 if cache and maps == "per-persona" else None)
     layout = start_diagrams(project, engine or config.diagrams_engine, cache_dir if cache else None, say, observations,
-                            done.per_journey, portfolio_maps(config, project), map_texts)
+                            done.per_journey, maps, map_texts)
     if map_texts is not None:
         map_texts.save()
     try:

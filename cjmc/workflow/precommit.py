@@ -22,9 +22,9 @@ from typing import Sequence
 
 def check(files: Sequence[str], *, lint: bool, fail_on: str = "error") -> tuple[list[str], bool]:
     """(lines to print, failed) for ``files``, grouped by the project each belongs to."""
+    from ..check import compile_linted
     from ..config import CONFIG_NAME, discover_root, relative
     from ..diagnostics import fails
-    from ..check import compile_linted
     from ..report.text import format_text_line
 
     projects: dict[Path, set[str]] = {}
