@@ -72,8 +72,9 @@ class Diagnostic(NamedTuple):
         a step is named: moving a step to another stage keeps its identity.
         """
         parts = self.subject
-        if any(p.startswith("step:") for p in parts):
-            parts = tuple(p for p in parts if not p.startswith("stage:"))
+        for part in parts:
+            if part.startswith("step:"):
+                return "/".join([p for p in parts if not p.startswith("stage:")])
         return "/".join(parts)
 
     def to_json(self) -> dict:

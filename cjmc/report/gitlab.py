@@ -22,26 +22,28 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..diagnostics import Diagnostic
-from ..jsontext import dumps_indented
+from ..jsontext import Rows, Shape, dumps_indented
 from . import ReportContext
 from .sarif import PROJECT_FILE, ci_path, fingerprints, repo_prefix
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
+ISSUE = Shape({
+    "description": str,
+    "check_name": str,
+    "fingerprint": str,
+    "severity": str,
+    "location": {"path": str, "lines": {"begin": int}},
+})
+
+
 def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     ordered = sorted(diagnostics)
     prefix = repo_prefix(context.root)
-    issues = []
-    for d, fingerprint in zip(ordered, fingerprints(ordered)):
-        issues.append({
-            "description": f"{d.message} (hint: {d.hint})" if d.hint else d.message,
-            "check_name": d.rule,
-            "fingerprint": fingerprint,
-            "severity": SEVERITIES.get(d.severity, "info"),
-            "location": {
-                "path": ci_path(prefix, d.file or PROJECT_FILE),
-                "lines": {"begin": max(d.line, 1) if d.file else 1},
-            },
-        })
+    paths = {file: ci_path(prefix, file or PROJECT_FILE) for file in {d.file for d in ordered}}
+    issues = Rows([(ISSUE, (f"{d.message} (hint: {d.hint})" if d.hint else d.message, d.rule, fingerprint,
+                            SEVERITIES.get(d.severity, "info"), paths[d.file],
+                            (d.line if d.line > 1 else 1) if d.file else 1))
+                   for d, fingerprint in zip(ordered, fingerprints(ordered))])
     return dumps_indented(issues) + "\n"

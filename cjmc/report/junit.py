@@ -23,13 +23,12 @@ Layout::
 - No timestamps or durations: the same findings give the same bytes.
 - XML 1.0 cannot hold most control characters (nor lone surrogates or
   U+FFFE/U+FFFF), even escaped: they are written as visible ``\\xNN`` /
-  ``\\uNNNN`` text. ElementTree escapes ``<``, ``&`` and quotes.
+  ``\\uNNNN`` text. ``<``, ``&`` and quotes are escaped as ElementTree escapes them.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from typing import Sequence
 
 from ..diagnostics import Diagnostic
@@ -56,25 +55,52 @@ def _location(d: Diagnostic) -> str:
     return f"{d.file}:{d.line}:{d.column}" if d.file else NO_FILE
 
 
-def _element(parent: ET.Element | None, tag: str, **attributes: str) -> ET.Element:
-    clean = {key: xml_safe(value) for key, value in attributes.items()}
-    return ET.Element(tag, clean) if parent is None else ET.SubElement(parent, tag, clean)
+# What ElementTree escapes, in its order: in text, and in attribute values.
+_IN_TEXT = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_IN_ATTRIBUTE = (*_IN_TEXT, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
 
 
-def _case(suite: ET.Element, d: Diagnostic) -> bool:
-    """Add the test case for one finding; True when it is a failure."""
-    case = _element(suite, "testcase", classname=f"cjmc.{d.rule}", name=f"{_location(d)} {d.rule}")
-    text = f"{_location(d)}: {d.severity} {d.rule}: {d.message}"
+def _escaped(value: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    value = xml_safe(value)
+    for character, entity in escapes:
+        if character in value:
+            value = value.replace(character, entity)
+    return value
+
+
+def _text(value: str) -> str:
+    return _escaped(value, _IN_TEXT)
+
+
+def _attribute(value: str) -> str:
+    return _escaped(value, _IN_ATTRIBUTE)
+
+
+def _case(d: Diagnostic) -> str:
+    """The test case of one finding, indented for its place in a suite."""
+    location = _location(d)
+    text = f"{location}: {d.severity} {d.rule}: {d.message}"
     if d.hint:
         text += f"\nhint: {d.hint}"
     if d.severity in FAILING:
-        _element(case, "failure", type=d.severity, message=d.message).text = xml_safe(text)
-        return True
-    _element(case, "system-out").text = xml_safe(text)
-    return False
+        body = f'<failure type="{_attribute(d.severity)}" message="{_attribute(d.message)}">{_text(text)}</failure>'
+    else:
+        body = f"<system-out>{_text(text)}</system-out>"
+    return (f'    <testcase classname="{_attribute("cjmc." + d.rule)}" name="{_attribute(f"{location} {d.rule}")}">\n'
+            f"      {body}\n    </testcase>")
+
+
+def _counts(tests: int, failures: int) -> str:
+    return f'tests="{tests}" failures="{failures}" errors="0" skipped="0"'
 
 
 def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    """The report, written as ElementTree with ``indent(space="  ")`` would write it, without building the tree.
+
+    Building and serialising the tree took 0.4 s for the 29,371 findings of
+    a 1,000-journey portfolio, against ~0.15 s for these strings; the output
+    does not depend on the Python version's ElementTree either.
+    """
     by_file: dict[str, list[Diagnostic]] = {file: [] for file in context.files}
     for d in sorted(diagnostics):
         by_file.setdefault(d.file, []).append(d)
@@ -82,19 +108,20 @@ def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     if "" in by_file:
         names.append("")
 
-    root = _element(None, "testsuites", name="cjmc")
+    suites = []
     total_tests = total_failures = 0
     for name in names:
         findings = by_file[name]
-        suite = _element(root, "testsuite", name=name or NO_FILE)
-        failures = sum(_case(suite, d) for d in findings)
+        cases = [_case(d) for d in findings]
+        failures = sum(1 for d in findings if d.severity in FAILING)
         if not findings:
-            _element(suite, "testcase", classname="cjmc", name=name)
+            cases.append(f'    <testcase classname="cjmc" name="{_attribute(name)}" />')
         tests = max(len(findings), 1)
-        suite.attrib.update(tests=str(tests), failures=str(failures), errors="0", skipped="0")
+        suites.append(f'  <testsuite name="{_attribute(name or NO_FILE)}" {_counts(tests, failures)}>\n'
+                      + "\n".join(cases) + "\n  </testsuite>")
         total_tests += tests
         total_failures += failures
-    root.attrib.update(tests=str(total_tests), failures=str(total_failures), errors="0", skipped="0")
-
-    ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cjmc" {_counts(total_tests, total_failures)}'
+    if not suites:
+        return head + " />\n"
+    return head + ">\n" + "\n".join(suites) + "\n</testsuites>\n"

@@ -32,7 +32,7 @@ from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from ..diagnostics import Diagnostic
-from ..jsontext import dumps_indented
+from ..jsontext import Rows, Shape, dumps_indented
 from . import ReportContext, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -77,13 +77,14 @@ def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
     """
     seen: dict[tuple[str, ...], int] = {}
     result = []
+    sha256 = hashlib.sha256
     for d in diagnostics:
-        key = ("subject", d.rule, d.identity) if d.subject else ("file", d.rule, d.file, d.message)
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:
-            key = (*key, "\x01occurrence", str(seen[key]))
-        payload = "\x00".join((FINGERPRINT_KEY, *key)).encode("utf-8", "surrogatepass")
-        result.append(hashlib.sha256(payload).hexdigest()[:32])
+        key = (FINGERPRINT_KEY, "subject", d.rule, d.identity) if d.subject else (
+            FINGERPRINT_KEY, "file", d.rule, d.file, d.message)
+        count = seen[key] = seen.get(key, 0) + 1
+        if count > 1:
+            key = (*key, "\x01occurrence", str(count))
+        result.append(sha256("\x00".join(key).encode("utf-8", "surrogatepass")).hexdigest()[:32])
     return result
 
 
@@ -109,23 +110,27 @@ def _descriptor(info: RuleInfo) -> dict:
     }
 
 
-def _result(d: Diagnostic, fingerprint: str, rule_index: int, prefix: str) -> dict:
+# A result, its values in the order of the slots (see :class:`..jsontext.Shape`).
+RESULT = Shape({
+    "ruleId": str,
+    "ruleIndex": int,
+    "level": str,
+    "message": {"text": str},
+    "locations": [{
+        "physicalLocation": {
+            "artifactLocation": {"uri": str, "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": int, "startColumn": int},
+        },
+    }],
+    "partialFingerprints": {FINGERPRINT_KEY: str},
+})
+
+
+def _result(d: Diagnostic, fingerprint: str, rule_index: int, uri: str) -> tuple:
+    """The values of :data:`RESULT` for one finding in the file at ``uri``."""
     text = f"{d.message}\nhint: {d.hint}" if d.hint else d.message
-    path = ci_path(prefix, d.file or PROJECT_FILE)
-    line, column = (max(d.line, 1), max(d.column, 1)) if d.file else (1, 1)
-    return {
-        "ruleId": d.rule,
-        "ruleIndex": rule_index,
-        "level": LEVELS.get(d.severity, "warning"),
-        "message": {"text": text},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": line, "startColumn": column},
-            },
-        }],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-    }
+    line, column = (d.line if d.line > 1 else 1, d.column if d.column > 1 else 1) if d.file else (1, 1)
+    return (d.rule, rule_index, LEVELS.get(d.severity, "warning"), text, uri, line, column, fingerprint)
 
 
 def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
@@ -133,6 +138,8 @@ def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     rules = _known_rules(ordered, context.rules)
     index = {info.name: i for i, info in enumerate(rules)}
     prefix = repo_prefix(context.root)
+    # Percent-encoded once per file: a portfolio's findings name each file many times.
+    uris = {file: quote(ci_path(prefix, file or PROJECT_FILE), safe="/") for file in {d.file for d in ordered}}
     driver: dict = {"name": "cjmc", "informationUri": INFORMATION_URI}
     if context.tool_version:
         driver["semanticVersion"] = context.tool_version
@@ -141,7 +148,8 @@ def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     run = {
         "tool": {"driver": driver},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, fp, index[d.rule], prefix) for d, fp in zip(ordered, fingerprints(ordered))],
+        "results": Rows([(RESULT, _result(d, fp, index[d.rule], uris[d.file]))
+                         for d, fp in zip(ordered, fingerprints(ordered))]),
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return dumps_indented(log) + "\n"

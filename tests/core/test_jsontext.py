@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from cjmc.jsontext import MAX_DEPTH, dumps_indented
+from cjmc.jsontext import MAX_DEPTH, Rows, Shape, dumps_indented
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,3 +94,46 @@ def test_reports_and_the_manifest_of_a_real_project_are_json_dumps_text(tmp_path
     outputs.append(dumps_manifest(build_manifest(result, checked.diagnostics)))
     for text in outputs:
         assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- Rows: arrays of objects given as a shape and values ---------------------------------------------------------
+
+constants = st.none() | st.booleans() | st.integers() | texts | st.just("%s %% %(x)s")
+layouts = st.recursive(st.sampled_from([str, int]) | constants,
+                       lambda children: st.dictionaries(texts | st.just("100%"), children, max_size=4)
+                       | st.lists(children, max_size=3), max_leaves=12)
+
+
+def slot_values(draw, shape: Shape) -> tuple:
+    return tuple(draw(texts) if kind is str else draw(st.integers(min_value=-(2 ** 70), max_value=2 ** 70))
+                 for kind in shape.kinds)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(layouts.filter(lambda layout: isinstance(layout, dict)), min_size=1, max_size=3), st.data())
+def test_rows_are_written_as_json_writes_their_objects(layouts_drawn, data):
+    shapes = [Shape(layout) for layout in layouts_drawn]
+    items = [(shape, slot_values(data.draw, shape))
+             for shape in data.draw(st.lists(st.sampled_from(shapes), max_size=6))]
+    rows = Rows(items)
+    plain = [shape.fill(values) for shape, values in items]
+    assert rows.to_list() == plain
+    for wrap in (lambda x: x, lambda x: {"runs": [{"results": x, "n": 1}]}, lambda x: [[x]]):
+        assert dumps_indented(wrap(rows)) == expected(wrap(plain))
+
+
+def test_rows_with_values_of_another_type_are_written_as_json_writes_them():
+    shape = Shape({"text": str, "count": int, "fixed": {"base": "%SRCROOT%", "100%": None}})
+    cases = [(None, 1), ("a", True), (Markup("<b>"), 2), ("b", 1.5), ("c", None), (1, 2)]
+    for values in cases:
+        rows = Rows([(shape, ("fine", 0)), (shape, values)])
+        plain = [{"text": "fine", "count": 0, "fixed": {"base": "%SRCROOT%", "100%": None}},
+                 {"text": values[0], "count": values[1], "fixed": {"base": "%SRCROOT%", "100%": None}}]
+        assert dumps_indented({"rows": rows}) == expected({"rows": plain})
+    assert dumps_indented(Rows([])) == "[]"
+    assert dumps_indented(Rows([(Shape({"only": "constants 100%"}), ())] * 2)) == expected([{"only": "constants 100%"}] * 2)
+    with pytest.raises(ValueError):
+        dumps_indented(Rows([(shape, ("too few",))]))
+    with pytest.raises(TypeError) as refused:
+        dumps_indented({"rows": Rows([(shape, ("a", 1))]), "other": object()})
+    assert str(refused.value) == "Object of type object is not JSON serializable"

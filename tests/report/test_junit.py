@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cjmc.diagnostics import Diagnostic
 from cjmc.report import junit
@@ -94,3 +98,60 @@ def test_characters_xml_cannot_hold_are_made_visible(context):
     assert failure.text.endswith(expected + "\nhint: hint\\x02")
     assert root.find(".//testcase").get("name").startswith("maps/a\\x01.yaml:1:1")
     assert junit.xml_safe("tab\tnl\ncr\r") == "tab\tnl\ncr\r"
+
+
+def element_tree_report(diagnostics, context) -> str:
+    """The report as the first junit.py built it, with ElementTree: the output must stay byte for byte this."""
+    def element(parent, tag, **attributes):
+        clean = {key: junit.xml_safe(value) for key, value in attributes.items()}
+        return ET.Element(tag, clean) if parent is None else ET.SubElement(parent, tag, clean)
+
+    by_file = {file: [] for file in context.files}
+    for d in sorted(diagnostics):
+        by_file.setdefault(d.file, []).append(d)
+    names = sorted(name for name in by_file if name) + ([""] if "" in by_file else [])
+    top = element(None, "testsuites", name="cjmc")
+    total_tests = total_failures = 0
+    for name in names:
+        findings = by_file[name]
+        suite = element(top, "testsuite", name=name or "<project>")
+        failures = 0
+        for d in findings:
+            location = f"{d.file}:{d.line}:{d.column}" if d.file else "<project>"
+            case = element(suite, "testcase", classname=f"cjmc.{d.rule}", name=f"{location} {d.rule}")
+            text = f"{location}: {d.severity} {d.rule}: {d.message}" + (f"\nhint: {d.hint}" if d.hint else "")
+            if d.severity in ("error", "warning"):
+                element(case, "failure", type=d.severity, message=d.message).text = junit.xml_safe(text)
+                failures += 1
+            else:
+                element(case, "system-out").text = junit.xml_safe(text)
+        if not findings:
+            element(suite, "testcase", classname="cjmc", name=name)
+        tests = max(len(findings), 1)
+        suite.attrib.update(tests=str(tests), failures=str(failures), errors="0", skipped="0")
+        total_tests += tests
+        total_failures += failures
+    top.attrib.update(tests=str(total_tests), failures=str(total_failures), errors="0", skipped="0")
+    ET.indent(top, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(top, encoding="unicode") + "\n"
+
+
+hostile = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from('<>&"\'\n\r\t\x00\x0b\ud800\ufffe]]>'),
+                  max_size=12)
+findings = st.builds(Diagnostic, st.sampled_from(["", "maps/a.yaml", "maps/b & <c>.yaml"]) | hostile,
+                     st.integers(0, 99), st.integers(0, 99), st.sampled_from(["schema", "x-rule"]) | hostile,
+                     hostile, st.sampled_from(["error", "warning", "info"]), st.just("") | hostile)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(findings, max_size=8), st.lists(st.sampled_from(["maps/a.yaml", "maps/z.yaml", "m\r\n.yaml"]),
+                                                 max_size=3, unique=True))
+def test_the_report_is_what_element_tree_wrote(diagnostics, files):
+    context = make_context(Path("project"), files=files)  # the JUnit report reads nothing on disk
+    assert junit.render(diagnostics, context) == element_tree_report(diagnostics, context)
+
+
+def test_the_sample_report_is_what_element_tree_wrote(context, diagnostics):
+    assert junit.render(diagnostics, context) == element_tree_report(diagnostics, context)
+    empty = make_context(context.root, files=[])
+    assert junit.render([], empty) == element_tree_report([], empty)
