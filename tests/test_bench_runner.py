@@ -9,6 +9,7 @@ journey the runner edits is put back as the generator wrote it.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -115,14 +116,9 @@ def test_the_edited_journey_is_put_back_and_the_corpus_is_the_generators(bench):
         assert twin.read_bytes() == path.read_bytes(), twin
 
 
-def test_the_graphviz_floor_lays_out_the_dot_a_build_lays_out(tmp_path, monkeypatch):
-    """The floor's files are the graphs a cold build hands Graphviz, byte for byte: each flow and, past
-    50 journeys, one portfolio map per persona (a floor with the one map of the whole portfolio, which
-    builds stopped drawing, had been ~3 s slower at 1,000 journeys: a flattering ratio)."""
+def _runner_module(monkeypatch):
+    """bench/run.py, imported as a module."""
     import importlib.util
-
-    from cjmc.pipeline import compile_project
-    from cjmc.site import builder
 
     sys.path.insert(0, str(ROOT / "bench"))
     try:
@@ -132,6 +128,17 @@ def test_the_graphviz_floor_lays_out_the_dot_a_build_lays_out(tmp_path, monkeypa
         spec.loader.exec_module(runner)
     finally:
         sys.path.remove(str(ROOT / "bench"))
+    return runner
+
+
+def test_the_graphviz_floor_lays_out_the_dot_a_build_lays_out(tmp_path, monkeypatch):
+    """The floor's files are the graphs a cold build hands Graphviz, byte for byte: each flow and, past
+    50 journeys, one portfolio map per persona (a floor with the one map of the whole portfolio, which
+    builds stopped drawing, had been ~3 s slower at 1,000 journeys: a flattering ratio)."""
+    from cjmc.pipeline import compile_project
+    from cjmc.site import builder
+
+    runner = _runner_module(monkeypatch)
     project, dots = tmp_path / "project", tmp_path / "dots"
     runner.generate(60, project, seed=5)
     runner.write_dot_files(project, dots)
@@ -146,3 +153,24 @@ def test_the_graphviz_floor_lays_out_the_dot_a_build_lays_out(tmp_path, monkeypa
     assert len(floor) == 60 + sum(1 for name in handed if name.startswith("persona-")) > 60
     assert "portfolio" not in floor
     assert floor == as_floor_names
+
+
+def test_the_render_floor_lays_out_the_dot_render_all_lays_out(tmp_path, monkeypatch):
+    """The "render dot" floor's files are what ``cjmc render --all --format dot`` writes, byte for byte.
+
+    60 journeys, past the sharding threshold, so the journeys' DOT comes from the shards as it does
+    at 1,000.
+    """
+    runner = _runner_module(monkeypatch)
+    project, dots, rendered = tmp_path / "project", tmp_path / "dots", tmp_path / "rendered"
+    runner.generate(60, project, seed=5)
+    runner.write_render_dot_files(project, dots)
+    floor = {path.stem: path.read_text(encoding="utf-8") for path in dots.glob("*.dot")}
+    done = subprocess.run([sys.executable, "-m", "cjmc", "render", "--all", "--format", "dot", "-o", str(rendered),
+                           "-p", str(project)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "CJMC_WORKERS": "2"})
+    assert done.returncode == 0, done.stderr
+    written = {path.name.removesuffix(".dot").removesuffix(".flow"): path.read_text(encoding="utf-8")
+               for path in rendered.glob("*.dot")}
+    assert len(floor) == 61 and "portfolio" in floor
+    assert floor == written
