@@ -4,7 +4,9 @@
     python bench/run.py --sizes 100 --runs 3
 
 For each N it generates the seeded corpus (bench/generate.py), then times, as
-separate processes, each with its median of ``--runs`` runs and two peaks of
+separate processes and in rounds (each round runs every figure once, so a
+floor and what is judged against it share the machine's minutes; see
+:class:`Rounds`), each with its median of ``--runs`` rounds and two peaks of
 memory: the largest single process's maximum resident set size, and the
 summed proportional set size of the command and every process it starts
 (workers, Graphviz), sampled every 20 ms:
@@ -31,6 +33,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -131,13 +134,43 @@ def run_once(argv: list[str], cwd: Path | None = None, sample: bool = False) -> 
 
 def median_of(runs: int, argv: list[str], before=None, cwd: Path | None = None) -> Measure:
     """The median time of ``runs`` runs, then one more run sampled for memory (sampling would skew the time)."""
-    results = []
-    for _ in range(runs + 1):
-        if before:
-            before()
-        results.append(run_once(argv, cwd, sample=len(results) == runs))
-    timed, sampled = results[:runs], results[runs]
-    return Measure(statistics.median(r.seconds for r in timed), max(r.peak_mb for r in results), sampled.total_mb)
+    return Rounds(runs).measured([Figure("", argv, before, cwd)])[""]
+
+
+@dataclass
+class Figure:
+    """One figure of the table: a command, and what must happen before each run of it."""
+
+    name: str
+    argv: list[str]
+    before: Any = None
+    cwd: Path | None = None
+
+
+class Rounds:
+    """Figures measured in rounds: each round runs every figure once, in order.
+
+    The floors and the commands judged against them are then timed across
+    the same minutes. Timing each figure's runs back to back, a floor
+    measured in a quiet minute and a command in a busy one (this machine's
+    speed moves by 25 % within an hour) gave ratios that said more about
+    the minute than about cjmc. A figure is the median of its ``runs``
+    timed runs; one more round, sampled, gives the memory figures.
+    """
+
+    def __init__(self, runs: int):
+        self.runs = runs
+
+    def measured(self, figures: list[Figure]) -> dict[str, Measure]:
+        results: dict[str, list[Measure]] = {figure.name: [] for figure in figures}
+        for round_number in range(self.runs + 1):
+            for figure in figures:
+                if figure.before:
+                    figure.before()
+                results[figure.name].append(run_once(figure.argv, figure.cwd, sample=round_number == self.runs))
+        return {name: Measure(statistics.median(r.seconds for r in measures[:self.runs]),
+                              max(r.peak_mb for r in measures), measures[self.runs].total_mb)
+                for name, measures in results.items()}
 
 
 def cjmc(*args: str) -> list[str]:
@@ -195,56 +228,15 @@ def bench_size(n: int, runs: int, work: Path) -> tuple[list[tuple[str, Measure, 
         for svg in [*dots.glob("*.svg"), *render_dots.glob("*.svg")]:
             svg.unlink()
 
-    rows: list[tuple[str, Measure, str]] = []
-    load = median_of(runs, [sys.executable, "-c", LOAD_FLOOR, str(project / "maps")])
-    dot = median_of(runs, [sys.executable, "-c", DOT_FLOOR, engine, str(dots)], before=clean_dots)
-    rows.append(("floor: PyYAML C loader, all files", load, "1.00 × load"))
-    rows.append((f"floor: {Path(engine).name} alone, one batch per core", dot, "1.00 × dot"))
-    # render --all lays out other graphs: flows without links, and the whole portfolio map (~7 s on one core
-    # at 1,000 journeys), which the site replaces with one map per persona past 50 journeys.
-    render_dot = median_of(runs, [sys.executable, "-c", DOT_FLOOR, engine, str(render_dots)], before=clean_dots)
-    rows.append((f"floor: {Path(engine).name} alone on render --all's graphs, one batch per core", render_dot,
-                 "1.00 × render dot"))
-
-    def ratio(m: Measure, base: float, name: str) -> str:
-        return f"{m.seconds / base:.2f} × {name}"
-
-    validate = median_of(runs, cjmc("validate", str(project)))
-    rows.append(("cjmc validate", validate, ratio(validate, load.seconds, "load")))
-    lint = median_of(runs, cjmc("lint", str(project), "--fail-on", "never"))
-    rows.append(("cjmc lint", lint, ratio(lint, load.seconds, "load")))
-    peer = None
-    if shutil.which("check-jsonschema"):
-        files = [str(p) for p in sorted((project / "maps" / "journeys").glob("*.yaml"))]
-        peer = median_of(1, ["check-jsonschema", "--schemafile", str(REPO / "schemas" / "journey.schema.json"),
-                             *files])
-        rows.append(("check-jsonschema (journeys only)", peer, f"cjmc lint is {peer.seconds / lint.seconds:.0f} × faster"))
     render_dir = work / f"render{n}"
 
     def clean_render() -> None:
         shutil.rmtree(render_dir, ignore_errors=True)
 
-    render = median_of(runs, cjmc("render", "--all", "-p", str(project), "-o", str(render_dir)), before=clean_render)
-    rows.append(("cjmc render --all (cold cache)", render, ratio(render, render_dot.seconds, "render dot")))
-
     def clean_build() -> None:
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(project / ".cjmc-cache", ignore_errors=True)
 
-    build = median_of(runs, cjmc("build", str(project), "-o", str(site)), before=clean_build)
-    rows.append(("cjmc build (cold)", build, ratio(build, load.seconds + dot.seconds, "(load + dot)")))
-    debian_dot = shutil.which("dot")
-    if debian_dot and Path(debian_dot).resolve() != Path(engine).resolve():
-        # The same build with Graphviz's own dot, judged against dot's floor (the issue's definition).
-        dot_floor = median_of(runs, [sys.executable, "-c", DOT_FLOOR, debian_dot, str(dots)], before=clean_dots)
-        rows.append(("floor: dot alone, one batch per core", dot_floor, "1.00 × dot"))
-        dot_build = median_of(runs, cjmc("build", str(project), "-o", str(site), "--engine", "dot"),
-                              before=clean_build)
-        rows.append(("cjmc build --engine dot (cold)", dot_build,
-                     ratio(dot_build, load.seconds + dot_floor.seconds, "(load + dot)")))
-    run_once(cjmc("build", str(project), "-o", str(site)))  # warm the caches
-    unchanged = median_of(runs, cjmc("build", str(project), "-o", str(site)))
-    rows.append(("cjmc build, nothing changed", unchanged, ratio(unchanged, build.seconds, "cold build")))
     journey_file = sorted((project / "maps" / "journeys").glob("*.yaml"))[0]
     original = journey_file.read_text(encoding="utf-8")
     counter = iter(range(1_000_000))
@@ -252,8 +244,62 @@ def bench_size(n: int, runs: int, work: Path) -> tuple[list[tuple[str, Measure, 
     def edit_one() -> None:
         journey_file.write_text(original.replace("title: ", f"title: Edited {next(counter)} ", 1), encoding="utf-8")
 
-    incremental = median_of(runs, cjmc("build", str(project), "-o", str(site)), before=edit_one)
-    journey_file.write_text(original, encoding="utf-8")
+    engine_name = Path(engine).name
+    figures = [
+        Figure("load", [sys.executable, "-c", LOAD_FLOOR, str(project / "maps")]),
+        Figure("dot", [sys.executable, "-c", DOT_FLOOR, engine, str(dots)], clean_dots),
+        # render --all lays out other graphs: flows without links, and the whole portfolio map (~7 s on one
+        # core at 1,000 journeys), which the site replaces with one map per persona past 50 journeys.
+        Figure("render dot", [sys.executable, "-c", DOT_FLOOR, engine, str(render_dots)], clean_dots),
+        Figure("validate", cjmc("validate", str(project))),
+        Figure("lint", cjmc("lint", str(project), "--fail-on", "never")),
+        Figure("render", cjmc("render", "--all", "-p", str(project), "-o", str(render_dir)), clean_render),
+    ]
+    debian_dot = shutil.which("dot")
+    with_dot = bool(debian_dot) and Path(debian_dot).resolve() != Path(engine).resolve()
+    if with_dot:
+        # The same build with Graphviz's own dot, judged against dot's floor (the issue's definition).
+        figures += [Figure("debian dot", [sys.executable, "-c", DOT_FLOOR, debian_dot, str(dots)], clean_dots),
+                    Figure("build dot", cjmc("build", str(project), "-o", str(site), "--engine", "dot"),
+                           clean_build)]
+    # In this order in every round: a cold build, the same again with its caches, then after an edit.
+    figures += [Figure("build", cjmc("build", str(project), "-o", str(site)), clean_build),
+                Figure("unchanged", cjmc("build", str(project), "-o", str(site))),
+                Figure("incremental", cjmc("build", str(project), "-o", str(site)), edit_one)]
+    try:
+        measured = Rounds(runs).measured(figures)
+    finally:
+        journey_file.write_text(original, encoding="utf-8")
+    load, dot, render_dot = measured["load"], measured["dot"], measured["render dot"]
+    lint, build, incremental = measured["lint"], measured["build"], measured["incremental"]
+
+    def ratio(m: Measure, base: float, name: str) -> str:
+        return f"{m.seconds / base:.2f} × {name}"
+
+    rows: list[tuple[str, Measure, str]] = [
+        ("floor: PyYAML C loader, all files", load, "1.00 × load"),
+        (f"floor: {engine_name} alone, one batch per core", dot, "1.00 × dot"),
+        (f"floor: {engine_name} alone on render --all's graphs, one batch per core", render_dot,
+         "1.00 × render dot"),
+        ("cjmc validate", measured["validate"], ratio(measured["validate"], load.seconds, "load")),
+        ("cjmc lint", lint, ratio(lint, load.seconds, "load")),
+    ]
+    peer = None
+    if shutil.which("check-jsonschema"):  # ~50 s at 1,000 journeys: one run, after the rounds
+        files = [str(p) for p in sorted((project / "maps" / "journeys").glob("*.yaml"))]
+        peer = median_of(1, ["check-jsonschema", "--schemafile", str(REPO / "schemas" / "journey.schema.json"),
+                             *files])
+        rows.append(("check-jsonschema (journeys only)", peer,
+                     f"cjmc lint is {peer.seconds / lint.seconds:.0f} × faster"))
+    rows.append(("cjmc render --all (cold cache)", measured["render"],
+                 ratio(measured["render"], render_dot.seconds, "render dot")))
+    rows.append(("cjmc build (cold)", build, ratio(build, load.seconds + dot.seconds, "(load + dot)")))
+    if with_dot:
+        rows.append(("floor: dot alone, one batch per core", measured["debian dot"], "1.00 × dot"))
+        rows.append(("cjmc build --engine dot (cold)", measured["build dot"],
+                     ratio(measured["build dot"], load.seconds + measured["debian dot"].seconds, "(load + dot)")))
+    rows.append(("cjmc build, nothing changed", measured["unchanged"],
+                 ratio(measured["unchanged"], build.seconds, "cold build")))
     rows.append(("cjmc build after editing one journey", incremental,
                  ratio(incremental, build.seconds, "cold build")))
     help_run = median_of(max(runs, 5), cjmc("--help"))

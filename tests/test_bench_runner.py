@@ -174,3 +174,24 @@ def test_the_render_floor_lays_out_the_dot_render_all_lays_out(tmp_path, monkeyp
                for path in rendered.glob("*.dot")}
     assert len(floor) == 61 and "portfolio" in floor
     assert floor == written
+
+
+def test_figures_are_timed_in_rounds_and_the_last_round_is_sampled(monkeypatch):
+    """Each round runs every figure once, in order, each after its ``before``: a floor and the commands
+    judged against it are timed across the same minutes. Medians come from the timed rounds only."""
+    runner = _runner_module(monkeypatch)
+    log, seconds = [], iter([5.0, 1.0, 3.0, 2.0, 4.0, 6.0, 9.0, 9.0])
+
+    def fake_run(argv, cwd=None, sample=False):
+        log.append((argv[0], sample))
+        return runner.Measure(next(seconds), 10.0 + len(log), 100.0 if sample else 0.0)
+
+    monkeypatch.setattr(runner, "run_once", fake_run)
+    figures = [runner.Figure("floor", ["floor"], lambda: log.append(("before floor", None))),
+               runner.Figure("command", ["command"])]
+    measured = runner.Rounds(3).measured(figures)
+    assert log == [("before floor", None), ("floor", False), ("command", False)] * 3 + [
+        ("before floor", None), ("floor", True), ("command", True)]
+    assert measured["floor"].seconds == 4.0 and measured["command"].seconds == 2.0  # of 5, 3, 4 and of 1, 2, 6
+    # Memory: the largest peak of any round (the sampled one's here), and the sampled round's total.
+    assert measured["floor"].total_mb == 100.0 and measured["command"].peak_mb == 10.0 + 12
