@@ -58,13 +58,19 @@ def page_keys(project: Project, diagnostics: list[Diagnostic], sources: Mapping[
     """A key for each page whose inputs are all known (site path -> key): journey pages, the findings and
     rules pages, and with the ``plan_key`` the pages of touchpoints, channels, teams and personas."""
     shown: dict[str, list[str]] = {}
-    every = hashlib.sha256()
-    for d in diagnostics:
-        text = _fields_text(d)
-        every.update(text.encode("utf-8") + b"\0")
-        href = subject_path(d.subject)
-        if href:
-            shown.setdefault(href.split("#")[0], []).append(text)
+    texts = list(map(_fields_text, diagnostics))
+    every = hashlib.sha256("".join(text + "\0" for text in texts).encode("utf-8"))
+    pages: dict[str, str | None] = {}  # a subject's first part -> its page: one per journey or catalog entry
+    for d, text in zip(diagnostics, texts):
+        if not d.subject:
+            continue
+        first = d.subject[0]
+        if first not in pages:
+            href = subject_path(d.subject)  # depends on the first part only
+            pages[first] = href.split("#")[0] if href else None
+        page = pages[first]
+        if page:
+            shown.setdefault(page, []).append(text)
     common = digest(code_fingerprint(), templates, repr(site))
     keys = _journey_page_keys(project, shown, common, sources, diagram_keys)
     if not keys:
