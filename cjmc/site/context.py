@@ -61,7 +61,7 @@ from .views import (
     journey_path,
     persona_map_name,
     persona_path,
-    step_owners,
+    per_step_place,
     subject_path,
     team_path,
     touchpoint_path,
@@ -116,21 +116,15 @@ class _Index:
 
     def __post_init__(self) -> None:
         project = self.project
-        # A step's owners depend only on its touchpoint and channel: ~30,000 steps, a few hundred pairs.
-        owners_of: dict[tuple[str | None, str | None], tuple[list, ...]] = {}
-        steps_by_owner = self.steps_by_owner
+        uses_of = per_step_place(project, lambda owners: tuple(self.steps_by_owner[f"{kind}:{ident}"]
+                                                                for kind, ident in owners))
         for journey in project.journeys.values():
             self.pains_by_journey[journey.id] = {pp.id: pp for _, pp in journey.pain_points}
             for step in journey.steps:
                 for op in step.opportunities:
                     for pain in op.addresses:
                         self.addressed_by[(journey.id, pain)].append(op)
-                where = (step.touchpoint, step.channel)
-                lists = owners_of.get(where)
-                if lists is None:
-                    lists = owners_of[where] = tuple(steps_by_owner[f"{kind}:{ident}"]
-                                                     for kind, ident in step_owners(project, step))
-                for uses in lists:
+                for uses in uses_of(step):
                     uses.append((journey, step))
 
     @cached_property
@@ -338,15 +332,7 @@ def _pain_blocks(index: _Index, pains: Iterable[tuple[Journey, Step, PainPoint]]
 
 
 def _finding_views(diagnostics: Iterable[Diagnostic]) -> list[FindingView]:
-    hrefs: dict[str, str | None] = {}  # a subject's first part -> its page (~29,000 findings, ~1,000 pages)
-    views = []
-    for d in diagnostics:
-        href = None
-        if d.subject:
-            first = d.subject[0]
-            href = hrefs[first] if first in hrefs else hrefs.setdefault(first, subject_path(d.subject))
-        views.append(FindingView(d, href))
-    return views
+    return [FindingView(d, subject_path(d.subject)) for d in diagnostics]
 
 
 def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable["RuleSource"],

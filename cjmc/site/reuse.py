@@ -37,7 +37,7 @@ from ..diagnostics import Diagnostic
 from ..fsutil import atomic_write_text
 from ..keyed_cache import code_fingerprint, digest
 from ..model import Project
-from .views import (SiteInfo, channel_path, journey_path, page_of, persona_map_name, persona_path, step_owners,
+from .views import (SiteInfo, channel_path, journey_path, page_of, per_step_place, persona_map_name, persona_path,
                     subject_path, team_path, touchpoint_path)
 
 
@@ -60,17 +60,10 @@ def page_keys(project: Project, diagnostics: list[Diagnostic], sources: Mapping[
     shown: dict[str, list[str]] = {}
     texts = list(map(_fields_text, diagnostics))
     every = hashlib.sha256("".join(text + "\0" for text in texts).encode("utf-8"))
-    pages: dict[str, str | None] = {}  # a subject's first part -> its page: one per journey or catalog entry
     for d, text in zip(diagnostics, texts):
-        if not d.subject:
-            continue
-        first = d.subject[0]
-        if first not in pages:
-            href = subject_path(d.subject)  # depends on the first part only
-            pages[first] = href.split("#")[0] if href else None
-        page = pages[first]
-        if page:
-            shown.setdefault(page, []).append(text)
+        href = subject_path(d.subject)
+        if href:
+            shown.setdefault(href.split("#")[0], []).append(text)
     common = digest(code_fingerprint(), templates, repr(site))
     keys = _journey_page_keys(project, shown, common, sources, diagram_keys)
     if not keys:
@@ -137,8 +130,7 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
         pages[team_path(item.id)] = {}
     for item in project.personas.values():
         pages[persona_path(item.id)] = {}
-    # The pages showing a step depend only on its touchpoint and channel: ~30,000 steps, a few hundred pairs.
-    owner_pages: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+    pages_of = per_step_place(project, lambda owners: tuple(page_of(kind, ident) for kind, ident in owners))
     for journey in project.journeys.values():
         shown_on: set[str] = set()
         add = shown_on.add
@@ -147,11 +139,7 @@ def _journeys_on_pages(project: Project) -> dict[str, list[str]]:
         if journey.owner:
             add(team_path(journey.owner))
         for step in journey.steps:
-            where = (step.touchpoint, step.channel)
-            paths = owner_pages.get(where)
-            if paths is None:
-                paths = owner_pages[where] = tuple(page_of(kind, ident) for kind, ident in step_owners(project, step))
-            shown_on.update(paths)
+            shown_on.update(pages_of(step))
             for opportunity in step.opportunities:
                 if opportunity.owner:
                     add(team_path(opportunity.owner))
