@@ -91,9 +91,6 @@ class Rows:
         """The array as dictionaries (what ``json.dumps`` is given when it writes one)."""
         return [shape.fill(values) for shape, values in self.items]
 
-    def __len__(self) -> int:
-        return len(self.items)
-
 
 class _Slot:
     """Where a :class:`Shape`'s template takes a value."""
