@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import shutil
+from itertools import repeat
 from pathlib import Path
 from stat import S_ISREG
 from typing import Iterable, Mapping
@@ -57,29 +59,57 @@ def page_keys(project: Project, diagnostics: list[Diagnostic], sources: Mapping[
               diagram_keys: Mapping[str, str], site: SiteInfo, templates: str, plan_key: str = "") -> dict[str, str]:
     """A key for each page whose inputs are all known (site path -> key): journey pages, the findings and
     rules pages, and with the ``plan_key`` the pages of touchpoints, channels, teams and personas."""
-    shown: dict[str, list[str]] = {}
-    texts = list(map(_fields_text, diagnostics))
-    every = hashlib.sha256("".join(text + "\0" for text in texts).encode("utf-8"))
-    for d, text in zip(diagnostics, texts):
-        href = subject_path(d.subject)
-        if href:
-            shown.setdefault(href.split("#")[0], []).append(text)
+    every, shown = findings_digests(diagnostics)
     common = digest(code_fingerprint(), templates, repr(site))
     keys = _journey_page_keys(project, shown, common, sources, diagram_keys)
     if not keys:
         return keys  # no page of this build is known well enough (no compile cache, event data)
     # The findings page shows every finding, in rule groups; the rules page counts them per rule.
     for path in ("lint.html", "rules.html"):
-        keys[path] = digest(common, path, every.hexdigest())
+        keys[path] = digest(common, path, every)
     if plan_key:
         keys.update(_portfolio_page_keys(project, shown, common, keys, diagram_keys, plan_key))
     return keys
 
 
-_fields_text = tuple.__repr__  # a finding's fields as text: a named tuple's own repr runs in Python
+def findings_digests(diagnostics: list[Diagnostic]) -> tuple[str, dict[str, str]]:
+    """A digest of every finding, in order, and one of the findings each page shows (page path -> digest).
+
+    Each finding is written once with :func:`marshal.dumps` (format 2: no
+    back-references, so equal values always give equal bytes; and
+    self-delimiting, so the bytes of several joined say which findings they
+    were). Turning 29,000 findings into text with ``repr`` had been half of
+    making the page keys of a rebuild.
+    """
+    try:
+        blobs = list(map(marshal.dumps, map(tuple, diagnostics), repeat(2)))
+    except ValueError:  # a value marshal does not write (a str subclass, say): one at a time
+        blobs = [_finding_bytes(d) for d in diagnostics]
+    pages: dict[str, list[bytes]] = {}
+    page_of_head: dict[str, str | None] = {}
+    for diagnostic, blob in zip(diagnostics, blobs):
+        subject = diagnostic.subject
+        if not subject:
+            continue
+        head = subject[0]
+        page = page_of_head.get(head, "")
+        if page == "":
+            href = subject_path(subject)
+            page = page_of_head[head] = href.split("#")[0] if href else None
+        if page is not None:
+            pages.setdefault(page, []).append(blob)
+    every = hashlib.sha256(b"".join(blobs)).hexdigest()
+    return every, {page: digest(b"".join(found)) for page, found in pages.items()}
 
 
-def _journey_page_keys(project: Project, shown: Mapping[str, list[str]], common: str, sources: Mapping[str, str],
+def _finding_bytes(diagnostic: Diagnostic) -> bytes:
+    try:
+        return marshal.dumps(tuple(diagnostic), 2)
+    except ValueError:  # its text, marked as such (a repr holds no NUL: the joined bytes stay unambiguous)
+        return b"repr\0" + repr(tuple(diagnostic)).encode("utf-8", "surrogatepass") + b"\0"
+
+
+def _journey_page_keys(project: Project, shown: Mapping[str, str], common: str, sources: Mapping[str, str],
                        diagram_keys: Mapping[str, str]) -> dict[str, str]:
     keys = {}
     for journey in project.journeys.values():
@@ -89,11 +119,11 @@ def _journey_page_keys(project: Project, shown: Mapping[str, list[str]], common:
         path = journey_path(journey.id)
         linked = [(ident, project.journeys[ident].title if ident in project.journeys else None)
                   for ident in (*journey.preceded_by, *journey.followed_by)]
-        keys[path] = digest(common, path, journey.id, source, diagram, repr(linked), *shown.get(path, ()))
+        keys[path] = digest(common, path, journey.id, source, diagram, repr(linked), shown.get(path, ""))
     return keys
 
 
-def _portfolio_page_keys(project: Project, shown: Mapping[str, list[str]], common: str,
+def _portfolio_page_keys(project: Project, shown: Mapping[str, str], common: str,
                          journey_keys: Mapping[str, str], diagram_keys: Mapping[str, str],
                          plan_key: str) -> dict[str, str]:
     """Keys of the touchpoint, channel, team and persona pages whose journeys all have page keys."""
@@ -108,7 +138,7 @@ def _portfolio_page_keys(project: Project, shown: Mapping[str, list[str]], commo
             diagram = diagram_keys.get(persona_map_name(path[len("personas/"):-len(".html")]), "none")
         # Ids and page keys never hold a line break: joined, they hash as one part each.
         keys[path] = digest(common, path, plan_key, diagram, "\n".join(journey_ids), "\n".join(parts),
-                            *shown.get(path, ()))
+                            shown.get(path, ""))
     return keys
 
 
