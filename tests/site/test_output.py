@@ -294,6 +294,55 @@ def test_a_slow_page_does_not_hold_up_the_others(tmp_path):
     assert sum(1 for pid in renderer.values() if pid == slow) <= 5  # not every other page, as a fixed split gives
 
 
+def test_each_pages_reference_cycles_are_freed_before_the_next_page_renders() -> None:
+    """A page's context is a reference cycle (Jinja's macros hold it): it must not wait for the cyclic GC."""
+    import gc
+    import weakref
+
+    from cjmc.site.builder import render_pages
+
+    class Context:
+        pass
+
+    freed: list[str] = []
+    seen_when_rendering: list[tuple[str, list[str], bool]] = []
+
+    def render(page):
+        seen_when_rendering.append((page.path, list(freed), gc.isenabled()))
+        context = Context()
+        context.me = context  # a cycle, as Jinja's context of a page is
+        weakref.finalize(context, freed.append, page.path)
+        return b"page"
+
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        render_pages(_fake_pages(3), render, lambda path, data: None, lambda: None, parallel_from=10)
+        assert gc.isenabled()  # collection is automatic again after the pages
+    finally:
+        if not was_enabled:
+            gc.disable()
+    assert seen_when_rendering == [("p/0000.html", [], False), ("p/0001.html", ["p/0000.html"], False),
+                                   ("p/0002.html", ["p/0000.html", "p/0001.html"], False)]
+    assert freed == ["p/0000.html", "p/0001.html", "p/0002.html"]
+
+
+def test_automatic_collection_stays_off_after_the_pages_when_it_was_off() -> None:
+    import gc
+
+    from cjmc.site.builder import collected_per_page
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with collected_per_page():
+            pass
+        assert not gc.isenabled()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
     from cjmc.site import builder
 
