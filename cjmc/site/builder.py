@@ -712,6 +712,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     env = make_environment(config, template_cache)
     _compile_templates(env)
     env.fragment_store = store = fragments or FragmentStore(None, "")
+    splicing = store.splicing = _may_splice(config)
     files = _static_files(config)
     files["static/palette.css"] = palette_css().encode("utf-8")
     if base_url:
@@ -734,14 +735,24 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     def render(page: "Page | _MadeFile") -> bytes | bytearray:
         if isinstance(page, _MadeFile):
             return page.make()
+        data = render_text(page)
+        if not store.all_spliced():  # a template changed a fragment's text instead of printing it: no markers
+            store.splicing = False
+            try:
+                data = render_text(page)
+            finally:
+                store.splicing = splicing
+        store.end()
+        return fill(data)
+
+    def render_text(page: Page) -> bytearray:
         context = page.resolve_context()
         variables = {f.name: getattr(context, f.name) for f in fields(context)}
         store.begin(page.path, keep=page.path not in keyed_journey_pages)
         text = env.get_template(page.template).generate(site=site, page=page, root=page.root, **variables)
-        data = _join_in_chunks(text)
+        data = _join_in_chunks(text, store.encode_into if store.splicing else None, store.marker)
         del text, variables, context  # a portfolio-wide page's context is tens of MB: gone before its rows are saved
-        store.end()
-        return fill(data)
+        return data
 
     # Whether a second renderer pays off depends on the portfolio, not on how many pages are left:
     # the ones a rebuild must render are the largest.
@@ -760,6 +771,12 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
 SEARCH_INDEX = "search-index.js"
 
 
+def _may_splice(config: Config) -> bool:
+    """Whether found fragments may go into the pages as bytes (see :mod:`.fragments`): only with the
+    package's own templates, which print every fragment as it is; a project's templates might do more."""
+    return not config.site_templates
+
+
 @dataclass(frozen=True)
 class _MadeFile:
     """A file of the site that is no page, made by ``make`` when the renderers get to it."""
@@ -769,7 +786,8 @@ class _MadeFile:
     section: str = "file"
 
 
-def _join_in_chunks(fragments: Iterable[str], size: int = 256) -> bytearray:
+def _join_in_chunks(fragments: Iterable[str], encode_into: Callable[[bytearray, str], object] | None = None,
+                    marker: str = "", size: int = 256) -> bytearray:
     """UTF-8 of the concatenated ``fragments``, joining ``size`` of them at a time.
 
     What ``Template.render`` returns, without first holding every fragment:
@@ -780,12 +798,17 @@ def _join_in_chunks(fragments: Iterable[str], size: int = 256) -> bytearray:
     (4,096 of those were a 33 MB chunk), so chunks stay small. Taking each
     chunk with ``islice`` keeps the per-fragment work in C: a journey page
     is ~4,500 fragments, and a Python loop over them took 0.5-0.7 s of a
-    cold build of 1,000 journeys, against ~0.2 s now.
+    cold build of 1,000 journeys, against ~0.2 s now. With ``encode_into``,
+    a chunk holding ``marker`` is encoded by it (see :mod:`.fragments`).
     """
     page = bytearray()
     fragments = iter(fragments)
     while pending := list(islice(fragments, size)):
-        page += "".join(pending).encode()
+        chunk = "".join(pending)
+        if encode_into is not None and marker in chunk:
+            encode_into(page, chunk)
+        else:
+            page += chunk.encode()
     return page
 
 

@@ -66,7 +66,7 @@ def test_a_fragment_without_a_key_is_rendered_every_time_and_never_stored(tmp_pa
 
     text, kept = render([Block(None, lambda: ["<a>"]), Block(("k",), lambda: ["b"])])
     assert text == "<i>&lt;a&gt;</i><i>b</i>"
-    assert list(kept.values()) == ["<i>b</i>"]
+    assert list(kept.values()) == [b"<i>b</i>"]  # kept as UTF-8
     # The keyed block is found under its key; the keyless one is rendered from its (new) rows.
     text, _ = render([Block(None, lambda: ["c"]), Block(("k",), lambda: ["not made"])])
     assert text == "<i>c</i><i>b</i>"

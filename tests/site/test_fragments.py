@@ -108,17 +108,17 @@ def test_a_few_new_fragments_go_to_the_delta_and_the_base_is_rewritten_when_much
     small = [("new.html", "a new item"), *items[1:]]  # one new, one unused: 2 of 40 <= 10 %
     assert _render(env, FragmentStore(tmp_path, "templates"), small) == plain(small)
     assert base.read_bytes() == base_bytes, "the base set is not rewritten for a small change"
-    assert [str(html) for html in pickle.loads(delta.read_bytes()).values()] == [LI.format('new.html', 'a new item')]
+    assert [html.decode() for html in pickle.loads(delta.read_bytes()).values()] == [LI.format('new.html', 'a new item')]
 
     found = []
-    get = FragmentStore.get
+    get = FragmentStore.get_bytes
 
     def recording(self, key):
         html = get(self, key)
         found.append(html is not None)
         return html
 
-    monkeypatch.setattr(FragmentStore, "get", recording)
+    monkeypatch.setattr(FragmentStore, "get_bytes", recording)
     assert _render(env, FragmentStore(tmp_path, "templates"), small) == plain(small)
     assert all(found) and len(found) == 40, "base and delta together hold every fragment of the page"
     monkeypatch.undo()
@@ -126,6 +126,70 @@ def test_a_few_new_fragments_go_to_the_delta_and_the_base_is_rewritten_when_much
     large = [(f"other-{n}.html", f"other {n}") for n in range(10)] + items[10:]  # 20 of 40 > 10 %
     assert fragments.DELTA_SHARE == 0.1
     assert _render(env, FragmentStore(tmp_path, "templates"), large) == plain(large)
-    assert sorted(map(str, pickle.loads(base.read_bytes()).values())) == sorted(
+    assert sorted(html.decode() for html in pickle.loads(base.read_bytes()).values()) == sorted(
         LI.format(href, label) for href, label in large)
     assert not delta.exists(), "the old delta goes with a new base"
+
+
+NESTED = """{% macro rows(items) -%}
+{% for item in items %}{% fragment ("row", item) %}<td>{{ item }} é</td>{% endfragment %}{% endfor %}
+{%- endmacro %}
+{% for group in groups %}
+{% fragment ("group", group) if group[0] != "new" else none %}<tr>{{ rows(group) }}</tr>{% endfragment %}
+{% endfor %}
+"""
+
+
+def _spliced_page(env: jinja2.Environment, store: FragmentStore, groups) -> tuple[bytes, str]:
+    """The page's bytes as the site makes them with markers, and the text the template gave."""
+    from cjmc.site.builder import _join_in_chunks
+
+    env.fragment_store = store
+    store.begin("p.html")
+    text = "".join(env.get_template("n.html").generate(groups=groups))
+    data = bytes(_join_in_chunks(iter([text]), store.encode_into, store.marker))
+    assert store.all_spliced()
+    store.end()
+    return data, text
+
+
+def test_found_fragments_go_into_the_page_as_bytes_in_macros_and_inside_fragments(tmp_path: Path) -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"n.html": NESTED}), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True, extensions=[FragmentExtension])
+    def plain(groups) -> bytes:
+        env.fragment_store = None
+        return env.get_template("n.html").render(groups=groups).encode()
+
+    groups = [("a", "<b>"), ("c",)]
+    plain_page = plain(groups)
+    assert "&lt;b&gt; é" in plain_page.decode()
+    data, text = _spliced_page(env, FragmentStore(tmp_path, "t", splicing=True), groups)
+    assert data == plain_page and "\0" not in text  # cold: every fragment rendered, none found
+    data, text = _spliced_page(env, FragmentStore(tmp_path, "t", splicing=True), groups)
+    assert data == plain_page and text.count("\0") == 2 * 2  # warm: both groups found, each a marker
+    # A group made anew around rows that are found: its text holds their markers; what is kept has their HTML.
+    changed = [("c", "a"), ("a", "<b>")]
+    _spliced_page(env, FragmentStore(tmp_path, "t", splicing=False), [("a",), ("c",), ("a", "<b>")])  # rows kept
+    store = FragmentStore(tmp_path, "t", splicing=True)
+    data, text = _spliced_page(env, store, changed)
+    assert data == plain(changed)
+    assert text.startswith("<tr><td>c é</td>\0") and text.count("\0") == 2 * 2  # row "a" and group ("a", "<b>")
+    kept = FragmentStore(tmp_path, "t")._load(store.page_key)
+    assert kept and all(b"\0" not in html for html in kept.values())
+    data, text = _spliced_page(env, FragmentStore(tmp_path, "t", splicing=True), changed)
+    assert data == plain(changed) and text.count("\0") == 2 * 2
+
+
+def test_a_marker_a_template_cut_or_dropped_is_noticed(tmp_path: Path) -> None:
+    store = FragmentStore(tmp_path, "t", splicing=True)
+    store.begin("p.html")
+    first, second = store.spliced_in(b"<i>1</i>"), store.spliced_in(b"<i>2</i>")
+    out = store.encode_into(bytearray(), f"a{first}b{second[:-3]}c")
+    assert bytes(out).startswith(b"a<i>1</i>b") and not store.all_spliced()
+    store.begin("p.html")
+    first, _ = store.spliced_in(b"<i>1</i>"), store.spliced_in(b"<i>2</i>")
+    store.encode_into(bytearray(), f"a{first}")  # the second was dropped (a test, |length, ...)
+    assert not store.all_spliced()
+    store.begin("p.html")
+    first = store.spliced_in(b"<i>1</i>")
+    assert bytes(store.encode_into(bytearray(), f"é{first}ü")) == "é<i>1</i>ü".encode() and store.all_spliced()

@@ -207,6 +207,43 @@ def test_template_override(project, tmp_path):
     assert "Custom footer" not in (out / "index.html").read_text()
 
 
+def test_a_theme_that_changes_a_fragments_text_gets_its_pages_made_without_markers(project, tmp_path, monkeypatch):
+    """Were found fragments spliced in as bytes under a template that filters them, the page would show markers
+    or unfiltered cards: such a page is rendered again without markers, and equals a build without a cache."""
+    from cjmc.resources import data_dir
+    from cjmc.site import builder, fragments
+
+    theme = project / "theme"
+    theme.mkdir()
+    persona = (data_dir("templates") / "persona.html").read_text()
+    assert "{{ journey_card(s, root) }}" in persona
+    (theme / "persona.html").write_text(persona.replace("{{ journey_card(s, root) }}",
+                                                        "{{ journey_card(s, root)|upper }}"))
+    config = (project / "cjmc.yaml").read_text()
+    (project / "cjmc.yaml").write_text(config.replace("site:\n", "site:\n  templates: theme\n"))
+    monkeypatch.setattr(builder, "_may_splice", lambda config: True)  # as if the theme were the package's
+    rendered_again = []
+    original = fragments.FragmentStore.all_spliced
+
+    def all_spliced(store):
+        spliced = original(store)
+        rendered_again.append(not spliced)
+        return spliced
+
+    monkeypatch.setattr(fragments.FragmentStore, "all_spliced", all_spliced)
+    out = tmp_path / "site"
+    assert build(project, out).written
+    assert not any(rendered_again), "a cold build finds no fragment"
+    journey = next(path for path in sorted((project / "maps").rglob("*.yaml")) if "kind: journey" in path.read_text())
+    journey.write_text(journey.read_text().replace("title: ", "title: Edited ", 1))
+    assert build(project, out).written
+    assert any(rendered_again), "a persona page found its cards, and was made again without markers"
+    assert build(project, tmp_path / "plain", cache=False).written
+    assert tree(out) == tree(tmp_path / "plain")
+    pages = [path.read_text() for path in (out / "personas").iterdir()]
+    assert any('<ARTICLE CLASS="JOURNEY-CARD' in text for text in pages) and not any("\0" in text for text in pages)
+
+
 def _fake_pages(count: int):
     from types import SimpleNamespace
 
