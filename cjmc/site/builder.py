@@ -723,7 +723,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
 
     def search_index() -> bytes:
         store.begin(SEARCH_INDEX)
-        data = search_index_js(project, journey_keys, store).encode("utf-8")
+        data = search_index_js(project, journey_keys, store)
         store.end()
         return data
 

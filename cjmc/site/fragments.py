@@ -146,16 +146,16 @@ class FragmentStore:
             self.current[key] = found
         return found
 
-    def get(self, key: Any) -> str | None:
-        found = self.get_bytes(key)
-        return None if found is None else found.decode()
-
     def put(self, key: Any, html: str) -> str:
         """Keep ``html`` under ``key`` (with the fragments it holds markers of put in place); returns it."""
         if self.keeping:
-            data = bytes(self.encode_into(bytearray(), html, count=False)) if self.marker in html else html.encode()
-            self.current[key if isinstance(key, bytes) else _key(key)] = data
+            self.put_bytes(key, bytes(self.encode_into(bytearray(), html, count=False)) if self.marker in html
+                           else html.encode())
         return html
+
+    def put_bytes(self, key: Any, data: bytes) -> None:
+        if self.keeping:
+            self.current[key if isinstance(key, bytes) else _key(key)] = data
 
     def spliced_in(self, data: bytes) -> str:
         """A marker standing for ``data`` in the page's text (see the module docstring)."""

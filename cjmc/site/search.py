@@ -64,18 +64,18 @@ def _json_items(entries: list[dict[str, str]]) -> str:
 
 
 def search_index_js(project: Project, journey_keys: Mapping[str, str] | None = None,
-                    store: "FragmentStore | None" = None) -> str:
-    """The script. With ``store`` and ``journey_keys`` (journey id -> its page's key), each journey's
-    part is taken from the store when its key is unchanged (see :class:`.views.Block`)."""
+                    store: "FragmentStore | None" = None) -> bytes:
+    """The script, as UTF-8. With ``store`` and ``journey_keys`` (journey id -> its page's key), each journey's
+    part is taken from the store when its key is unchanged (see :class:`.views.Block`), as the bytes kept."""
     keys = journey_keys or {}
     parts = []
     for journey in project.journeys.values():
         key = keys.get(journey.id)
-        found = store.get(("search", key)) if store is not None and key is not None else None
+        found = store.get_bytes(("search", key)) if store is not None and key is not None else None
         if found is None:
-            found = _json_items(journey_entries(journey))
+            found = _json_items(journey_entries(journey)).encode("utf-8")
             if store is not None and key is not None:
-                store.put(("search", key), found)
+                store.put_bytes(("search", key), found)
         parts.append(found)
-    parts.append(_json_items(catalog_entries(project)))
-    return f"window.CJMC_SEARCH = [{','.join(part for part in parts if part)}];\n"
+    parts.append(_json_items(catalog_entries(project)).encode("utf-8"))
+    return b"window.CJMC_SEARCH = [" + b",".join(part for part in parts if part) + b"];\n"
