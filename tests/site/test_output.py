@@ -250,6 +250,25 @@ def _fake_pages(count: int):
     return [SimpleNamespace(path=f"p/{i:04d}.html") for i in range(count)]
 
 
+def test_memory_is_given_back_after_each_megabyte_of_pages_not_only_after_a_large_page(monkeypatch) -> None:
+    """Journey pages are ~140 KB each: hundreds of them left a renderer tens of MB of freed memory resident."""
+    from cjmc import runtime
+    from cjmc.site.builder import RELEASE_AFTER_BYTES, render_pages
+
+    released_after: list[str] = []
+    rendered: list[str] = []
+    monkeypatch.setattr(runtime, "release_free_memory", lambda: released_after.append(rendered[-1]))
+    sizes = {f"p/{i:04d}.html": RELEASE_AFTER_BYTES // 4 for i in range(9)}
+    sizes["p/0004.html"] = 2 * RELEASE_AFTER_BYTES  # a large page: given back right after it
+
+    def render(page):
+        rendered.append(page.path)
+        return b"x" * sizes[page.path]
+
+    render_pages(_fake_pages(9), render, lambda path, data: None, lambda: None, parallel_from=100)
+    assert released_after == ["p/0003.html", "p/0004.html", "p/0008.html"]
+
+
 def test_parallel_page_rendering_writes_every_page_once(tmp_path):
     """The forked renderer and this process together write each page exactly once."""
     from cjmc.site.builder import PLACEHOLDER_MARK, render_pages
