@@ -136,7 +136,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
             written, pages_with_diagrams = render_site(
                 project, config, diagnostics, layout.diagrams, say, staging.write, observations,
                 fill=layout.fill_cached, reuse=lambda path: reuse.place(path, staging.path(path)),
-                fragments=FragmentStore(cache_dir / "fragments" if cache else None, templates),
+                fragments=FragmentStore(cache_dir / "fragments" if cache else None, templates,
+                                        splicing=_may_splice(config)),
                 cost=lambda path: file_size(out / path),
                 journey_keys={jid: keys[path] for jid in project.journeys if (path := journey_path(jid)) in keys},
                 template_cache=cache_dir / "templates" / _code_key() if cache else None)
@@ -712,8 +713,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
 
     env = make_environment(config, template_cache)
     _compile_templates(env)
-    env.fragment_store = store = fragments or FragmentStore(None, "")
-    splicing = store.splicing = _may_splice(config)
+    env.fragment_store = store = fragments or FragmentStore(None, "", splicing=_may_splice(config))
     files = _static_files(config)
     files["static/palette.css"] = palette_css().encode("utf-8")
     if base_url:
@@ -738,20 +738,16 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
             return page.make()
         data = render_text(page)
         if not store.all_spliced():  # a template changed a fragment's text instead of printing it: no markers
-            store.splicing = False
-            try:
-                data = render_text(page)
-            finally:
-                store.splicing = splicing
+            data = render_text(page, splice=False)
         store.end()
         return fill(data)
 
-    def render_text(page: Page) -> bytearray:
+    def render_text(page: Page, splice: bool = True) -> bytearray:
         context = page.resolve_context()
         variables = {f.name: getattr(context, f.name) for f in fields(context)}
-        store.begin(page.path, keep=page.path not in keyed_journey_pages)
+        store.begin(page.path, keep=page.path not in keyed_journey_pages, splice=splice)
         text = env.get_template(page.template).generate(site=site, page=page, root=page.root, **variables)
-        data = _join_in_chunks(text, store.encode_into if store.splicing else None, store.marker)
+        data = _join_in_chunks(text, store if store.splicing else None)
         del text, variables, context  # a portfolio-wide page's context is tens of MB: gone before its rows are saved
         return data
 
@@ -787,8 +783,8 @@ class _MadeFile:
     section: str = "file"
 
 
-def _join_in_chunks(fragments: Iterable[str], encode_into: Callable[[bytearray, str], object] | None = None,
-                    marker: str = "", size: int = 256) -> bytearray:
+def _join_in_chunks(fragments: Iterable[str], splicing: "FragmentStore | None" = None,
+                    size: int = 256) -> bytearray:
     """UTF-8 of the concatenated ``fragments``, joining ``size`` of them at a time.
 
     What ``Template.render`` returns, without first holding every fragment:
@@ -799,15 +795,15 @@ def _join_in_chunks(fragments: Iterable[str], encode_into: Callable[[bytearray, 
     (4,096 of those were a 33 MB chunk), so chunks stay small. Taking each
     chunk with ``islice`` keeps the per-fragment work in C: a journey page
     is ~4,500 fragments, and a Python loop over them took 0.5-0.7 s of a
-    cold build of 1,000 journeys, against ~0.2 s now. With ``encode_into``,
-    a chunk holding ``marker`` is encoded by it (see :mod:`.fragments`).
+    cold build of 1,000 journeys, against ~0.2 s now. With a ``splicing``
+    store, a chunk holding its marker is encoded by it (see :mod:`.fragments`).
     """
     page = bytearray()
     fragments = iter(fragments)
     while pending := list(islice(fragments, size)):
         chunk = "".join(pending)
-        if encode_into is not None and marker in chunk:
-            encode_into(page, chunk)
+        if splicing is not None and splicing.marker in chunk:
+            splicing.encode_into(page, chunk)
         else:
             page += chunk.encode()
     return page

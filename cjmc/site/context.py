@@ -62,6 +62,7 @@ from .views import (
     persona_map_name,
     persona_path,
     per_step_place,
+    subject_page,
     subject_path,
     team_path,
     touchpoint_path,
@@ -352,8 +353,9 @@ def build_pages(project: Project, diagnostics: list[Diagnostic], rules: Iterable
     index = _Index(project, journey_keys=journey_keys or {})
     findings = _finding_views(diagnostics)
     for view in findings:
-        if view.href:
-            index.findings_by_page[view.href.split("#")[0]].append(view)
+        page = subject_page(view.diagnostic.subject)
+        if page is not None:
+            index.findings_by_page[page].append(view)
 
     summaries = {j.id: _journey_summary(index, j, index.findings_by_page.get(journey_path(j.id), []))
                  for j in project.journeys.values()}
@@ -549,7 +551,7 @@ def _lint_context(index: _Index, findings: list[FindingView], diagnostics: list[
 
 
 def _page_of(view: FindingView) -> str | None:
-    return view.href.split("#")[0] if view.href else None
+    return subject_page(view.diagnostic.subject)
 
 
 def _rules_context(diagnostics: list[Diagnostic], rules: list["RuleSource"]) -> RulesContext:

@@ -25,8 +25,9 @@ journeys. So with ``splicing`` on (the package's own templates, which only
 ever print a fragment) a found fragment enters the page's text as a short
 marker, and :meth:`FragmentStore.encode_into` puts its bytes in place
 when the page is encoded. A template that did anything else with a
-fragment's text (a filter, a test) would leave a marker unused: the page
-is then rendered again without markers (see :meth:`FragmentStore.all_spliced`).
+fragment's text (a filter, a test) would leave a marker unused or cut: the
+page is then rendered again with ``begin(..., splice=False)`` (see
+:meth:`FragmentStore.all_spliced`).
 """
 
 from __future__ import annotations
@@ -103,18 +104,22 @@ class FragmentStore:
         self.current: dict[bytes, bytes] = {}
         self.page_key = ""
         self.keeping = False
-        self.splicing = splicing
+        self.may_splice = splicing
+        self.splicing = False  # this page's found fragments go into its text as markers
         self.spliced: list[bytes] = []  # the page's found fragments that its text holds markers of
         self.used: set[int] = set()  # the markers put in place
+        self.cut = False  # a marker was cut or changed
         # Nothing a map or a template holds can contain this: NUL, then 16 random hex digits.
         self.marker = f"\0{os.urandom(8).hex()}:"
 
-    def begin(self, page_path: str, keep: bool = True) -> None:
+    def begin(self, page_path: str, keep: bool = True, splice: bool = True) -> None:
         """Start a page. Without ``keep`` its fragments are neither looked up nor kept (see the site's
-        ``render``: a page whose every fragment is keyed by its own page key would never find them)."""
+        ``render``: a page whose every fragment is keyed by its own page key would never find them).
+        Without ``splice`` found fragments go into its text as text, even in a store that may splice."""
         self.current = {}
         self.previous = {}
-        self.spliced, self.used = [], set()
+        self.splicing = self.may_splice and splice
+        self.spliced, self.used, self.cut = [], set(), False
         self.in_base: frozenset = frozenset()  # the keys of the base set on disk
         self.changed = False  # a fragment rendered, or one of last build's not used: save the page's set
         self.keeping = keep
@@ -170,7 +175,7 @@ class FragmentStore:
             number, _, rest = part.partition("\0")
             index = int(number) if number.isdigit() and number.isascii() else len(self.spliced)
             if index >= len(self.spliced):  # a marker a template cut or changed: the page is made again
-                self.spliced.append(b"")
+                self.cut = True
                 continue
             out += self.spliced[index]
             if count:
@@ -180,7 +185,7 @@ class FragmentStore:
 
     def all_spliced(self) -> bool:
         """Whether the page's text put in place each fragment it was given a marker for, and nothing else."""
-        return len(self.used) == len(self.spliced)
+        return not self.cut and len(self.used) == len(self.spliced)
 
     def end(self) -> None:
         """Keep the page's fragments for the next build (only when they changed): the delta, or a new base."""

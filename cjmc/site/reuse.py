@@ -40,7 +40,7 @@ from ..fsutil import atomic_write_text
 from ..keyed_cache import code_fingerprint, digest
 from ..model import Project
 from .views import (SiteInfo, channel_path, journey_path, page_of, per_step_place, persona_map_name, persona_path,
-                    subject_path, team_path, touchpoint_path)
+                    subject_page, team_path, touchpoint_path)
 
 
 def template_fingerprint(folders: Iterable[Path]) -> str:
@@ -86,16 +86,8 @@ def findings_digests(diagnostics: list[Diagnostic]) -> tuple[str, dict[str, str]
     except ValueError:  # a value marshal does not write (a str subclass, say): one at a time
         blobs = [_finding_bytes(d) for d in diagnostics]
     pages: dict[str, list[bytes]] = {}
-    page_of_head: dict[str, str | None] = {}
     for diagnostic, blob in zip(diagnostics, blobs):
-        subject = diagnostic.subject
-        if not subject:
-            continue
-        head = subject[0]
-        page = page_of_head.get(head, "")
-        if page == "":
-            href = subject_path(subject)
-            page = page_of_head[head] = href.split("#")[0] if href else None
+        page = subject_page(diagnostic.subject)
         if page is not None:
             pages.setdefault(page, []).append(blob)
     every = hashlib.sha256(b"".join(blobs)).hexdigest()

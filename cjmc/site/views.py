@@ -98,6 +98,17 @@ def subject_path(subject: tuple[str, ...]) -> str | None:
     return _subject_head_path(subject[0]) if subject else None
 
 
+def subject_page(subject: tuple[str, ...]) -> str | None:
+    """:func:`subject_path` without its ``#`` part: the file of the page."""
+    return _subject_head_page(subject[0]) if subject else None
+
+
+@lru_cache(maxsize=8192)
+def _subject_head_page(head: str) -> str | None:
+    path = _subject_head_path(head)
+    return path.split("#")[0] if path else None
+
+
 @lru_cache(maxsize=8192)  # one entry per journey or catalog entry findings are about; ~29,000 findings, ~1,000 heads
 def _subject_head_path(head: str) -> str | None:
     if ":" not in head:

@@ -147,7 +147,7 @@ def _spliced_page(env: jinja2.Environment, store: FragmentStore, groups) -> tupl
     env.fragment_store = store
     store.begin("p.html")
     text = "".join(env.get_template("n.html").generate(groups=groups))
-    data = bytes(_join_in_chunks(iter([text]), store.encode_into, store.marker))
+    data = bytes(_join_in_chunks(iter([text]), store))
     assert store.all_spliced()
     store.end()
     return data, text
