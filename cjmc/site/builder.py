@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from markupsafe import Markup
 
@@ -733,23 +733,26 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     # had cost a cold build of 1,000 journeys 1,000 new files (~0.5 ms of CPU each here) and their pickles.
     keyed_journey_pages = {journey_path(jid) for jid in journey_keys or ()}
 
-    def render(page: "Page | _MadeFile") -> bytes | bytearray:
+    def render(page: "Page | _MadeFile") -> "bytes | Streamed":
         if isinstance(page, _MadeFile):
             return page.make()
-        data = render_text(page)
+        streamed = stream(page)
         if not store.all_spliced():  # a template changed a fragment's text instead of printing it: no markers
-            data = render_text(page, splice=False)
+            streamed = stream(page, splice=False)
         store.end()
-        return fill(data)
+        return streamed
 
-    def render_text(page: Page, splice: bool = True) -> bytearray:
+    def stream(page: Page, splice: bool = True) -> Streamed:
+        """Render ``page`` straight into its file, a piece at a time (see :class:`Streamed`)."""
         context = page.resolve_context()
         variables = {f.name: getattr(context, f.name) for f in fields(context)}
+        del context  # a portfolio-wide page's context is tens of MB: gone with the page, before its rows are saved
         store.begin(page.path, keep=page.path not in keyed_journey_pages, splice=splice)
         text = env.get_template(page.template).generate(site=site, page=page, root=page.root, **variables)
-        data = _join_in_chunks(text, store if store.splicing else None)
-        del text, variables, context  # a portfolio-wide page's context is tens of MB: gone before its rows are saved
-        return data
+        del variables
+        tally = _Tally(fill)
+        write(page.path, tally.through(_encoded_pieces(text, store if store.splicing else None)))
+        return Streamed(tally.size, tally.marked)
 
     # Whether a second renderer pays off depends on the portfolio, not on how many pages are left:
     # the ones a rebuild must render are the largest.
@@ -783,30 +786,65 @@ class _MadeFile:
     section: str = "file"
 
 
-def _join_in_chunks(fragments: Iterable[str], splicing: "FragmentStore | None" = None,
-                    size: int = 256) -> bytearray:
-    """UTF-8 of the concatenated ``fragments``, joining ``size`` of them at a time.
+class Streamed(NamedTuple):
+    """A page its renderer wrote itself, as it was rendered: how many bytes, and whether a diagram
+    placeholder is left in them.
 
-    What ``Template.render`` returns, without first holding every fragment:
-    the lint page of a large portfolio is a million of them, ~100 MB as
-    separate strings for a 17 MB page. The chunks go straight into one
-    buffer, so the page is not held twice (as chunks and joined) either.
-    A fragment may be a whole block of rows found in the fragment store
-    (4,096 of those were a 33 MB chunk), so chunks stay small. Taking each
-    chunk with ``islice`` keeps the per-fragment work in C: a journey page
-    is ~4,500 fragments, and a Python loop over them took 0.5-0.7 s of a
-    cold build of 1,000 journeys, against ~0.2 s now. With a ``splicing``
-    store, a chunk holding its marker is encoded by it (see :mod:`.fragments`).
+    A large portfolio's backlog and findings pages are ~17 MB each, rendered
+    while the other renderer holds its share of the model: held whole before
+    being written, each page was that much more of the build's peak memory.
     """
-    page = bytearray()
+
+    size: int
+    marked: bool
+
+
+class _Tally:
+    """Counts the bytes of a page going to its file, after ``fill`` put in the diagrams it could."""
+
+    def __init__(self, fill: Callable[[bytes], bytes]):
+        self.fill = fill
+        self.size = 0
+        self.marked = False
+
+    def through(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        for piece in pieces:
+            piece = self.fill(piece)
+            self.size += len(piece)
+            self.marked = self.marked or PLACEHOLDER_MARK in piece
+            yield piece
+
+
+def _encoded_pieces(fragments: Iterable[str], splicing: "FragmentStore | None" = None,
+                    size: int = 256, piece: int = 1 << 20) -> Iterator[bytes]:
+    """UTF-8 of the concatenated ``fragments`` (a template's output), in pieces of about ``piece`` bytes.
+
+    What ``Template.render`` returns, encoded, without ever holding the
+    whole page: the lint page of a large portfolio is a million
+    fragments, ~100 MB as separate strings for a 17 MB page. Fragments are
+    joined ``size`` at a time: a fragment may be a whole block of rows found
+    in the fragment store (4,096 of those were a 33 MB chunk), so chunks stay
+    small. Taking each chunk with ``islice`` keeps the per-fragment work in
+    C: a journey page is ~4,500 fragments, and a Python loop over them took
+    0.5-0.7 s of a cold build of 1,000 journeys, against ~0.2 s now. With a
+    ``splicing`` store, a chunk holding its marker is encoded by it (see
+    :mod:`.fragments`). A piece ends right after a ``>``, so it never splits a
+    diagram placeholder (``<!--cjmc-diagram:NAME-->``), which each piece is
+    searched for on its own.
+    """
+    buffer = bytearray()
     fragments = iter(fragments)
     while pending := list(islice(fragments, size)):
         chunk = "".join(pending)
         if splicing is not None and splicing.marker in chunk:
-            splicing.encode_into(page, chunk)
+            splicing.encode_into(buffer, chunk)
         else:
-            page += chunk.encode()
-    return page
+            buffer += chunk.encode()
+        if len(buffer) >= piece and (end := buffer.rfind(b">") + 1):
+            yield bytes(buffer[:end])
+            del buffer[:end]
+    if buffer:
+        yield bytes(buffer)
 
 
 @contextmanager
@@ -835,9 +873,13 @@ def collected_per_page() -> Iterator[Callable[[], None]]:
             gc.enable()
 
 
-def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Callable[[str, bytes], None],
-                 on_started: Callable[[], None], parallel_from: int | None = None) -> list[str]:
+def render_pages(pages: list[Page], render: Callable[[Page], "bytes | Streamed"],
+                 write: Callable[[str, bytes], None], on_started: Callable[[], None],
+                 parallel_from: int | None = None) -> list[str]:
     """Render and write ``pages``; returns the paths that hold a diagram placeholder.
+
+    ``render`` gives a page's bytes, which are then written, or writes the
+    page itself and says so with a :class:`Streamed`.
 
     With many pages, ``os.fork`` available and no other thread running, a forked child renders pages
     alongside this process: each takes the next page when it is done with
@@ -861,13 +903,17 @@ def render_pages(pages: list[Page], render: Callable[[Page], bytes], write: Call
             while (index := claim()) < len(pages):
                 page = pages[index]
                 data = render(page)
-                if PLACEHOLDER_MARK in data:
+                if isinstance(data, Streamed):
+                    size, has_placeholder = data
+                else:
+                    write(page.path, data)
+                    size, has_placeholder = len(data), PLACEHOLDER_MARK in data
+                del data
+                if has_placeholder:
                     marked.append(page.path)
-                write(page.path, data)
                 page_done()
-                unreleased += len(data)
+                unreleased += size
                 if unreleased >= RELEASE_AFTER_BYTES:
-                    del data
                     release_free_memory()
                     unreleased = 0
         return marked

@@ -14,6 +14,7 @@ import os
 import posixpath
 import shutil
 from pathlib import Path
+from typing import Iterable
 
 from ..config import Config, map_files
 from ..diagnostics import UsageError
@@ -70,11 +71,15 @@ def _first_inside(paths: list[Path], folder: Path) -> Path | None:
     return None
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write one file of the new site (a seam for tests that interrupt a build)."""
+def _write_file(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write one file of the new site, whole or piece by piece (a seam for tests that interrupt a build)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
-        handle.write(data)
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            handle.write(data)
+        else:
+            for piece in data:
+                handle.write(piece)
 
 
 def _sibling(out: Path, tag: str) -> Path:
@@ -130,7 +135,8 @@ class Staging:
         """Where ``rel`` goes in the new site (refused outside it)."""
         return self._target(rel)
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes | Iterable[bytes]) -> None:
+        """Write ``rel`` in the new site, from its bytes or from pieces of them as they are made."""
         _write_file(self._target(rel), data)
 
     def read(self, rel: str) -> bytes:

@@ -142,12 +142,12 @@ NESTED = """{% macro rows(items) -%}
 
 def _spliced_page(env: jinja2.Environment, store: FragmentStore, groups) -> tuple[bytes, str]:
     """The page's bytes as the site makes them with markers, and the text the template gave."""
-    from cjmc.site.builder import _join_in_chunks
+    from cjmc.site.builder import _encoded_pieces
 
     env.fragment_store = store
     store.begin("p.html")
     text = "".join(env.get_template("n.html").generate(groups=groups))
-    data = bytes(_join_in_chunks(iter([text]), store))
+    data = b"".join(_encoded_pieces(iter([text]), store))
     assert store.all_spliced()
     store.end()
     return data, text
