@@ -25,7 +25,9 @@ ENGINES = ("auto", "dot", "graphviz-pure")
               help="Graphviz engine for diagrams (default: diagrams.engine in cjmc.yaml, else auto).")
 @click.option("--no-cache", is_flag=True,
               help="Make everything anew: do not use or update .cjmc-cache nor reuse pages of the previous build.")
-def build(project, output, strict, fail_on, force, engine, no_cache) -> None:
+@click.option("--timings", is_flag=True,
+              help="Print how long each phase of the build took (wall and CPU seconds) to stderr.")
+def build(project, output, strict, fail_on, force, engine, no_cache, timings) -> None:
     """Validate and lint PROJECT, render every diagram and write the HTML site.
 
     An invalid project (YAML, schema or reference errors) is never published:
@@ -42,6 +44,7 @@ def build(project, output, strict, fail_on, force, engine, no_cache) -> None:
         from ..config import resolve_project
         from ..report.text import format_text_line, summary_line
         from ..site.builder import build_site
+        from ..timings import format_timings
 
         root = resolve_project(project)
         interactive = sys.stderr.isatty()
@@ -69,6 +72,8 @@ def build(project, output, strict, fail_on, force, engine, no_cache) -> None:
         reused = f", {result.reused_pages} unchanged" if result.reused_pages else ""
         click.echo(f"cjmc build: wrote {result.pages} pages{reused} and {result.diagrams} diagrams to {result.out} "
                    f"in {result.seconds:.1f}s ({counts}; see lint.html)", err=True)
+        if timings and result.timings is not None:
+            click.echo(format_timings(result.timings.phases, result.timings.total()), err=True)
         return 0
 
     run_guarded(action)

@@ -34,6 +34,7 @@ from .views import (NAV, Diagram, Page, RuleSource, SiteInfo, as_blocks, journey
                     root_of)
 
 if TYPE_CHECKING:
+    from ..timings import Timings
     from .fragments import FragmentStore
 
 Progress = Callable[[str], None]
@@ -52,6 +53,12 @@ class BuildResult:
     diagrams: int = 0
     files: int = 0
     seconds: float = 0.0
+    timings: "Timings | None" = None  # each phase's wall and CPU time (``cjmc build --timings``)
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 page``, ``1,134 pages``: a count for a person to read."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def default_output(root: Path) -> Path:
@@ -71,15 +78,19 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     everything is made anew.
     """
     from ..lint.engine import lint_compilation
+    from ..timings import Timings
     from .output import check_output_dir
 
     started = time.perf_counter()
+    timings = Timings()
     say = progress or (lambda message: None)
-    root = Path(project_root).resolve()
-    config = load_config(root)
-    out = Path(out).resolve() if out else default_output(root)
-    paths = map_files(config)
-    check_output_dir(out, config, force=force, paths=paths)
+    with timings.phase("settings and map files") as phase:
+        root = Path(project_root).resolve()
+        config = load_config(root)
+        out = Path(out).resolve() if out else default_output(root)
+        paths = map_files(config)
+        check_output_dir(out, config, force=force, paths=paths)
+        phase.detail = _count(len(paths), "map file")
 
     from ..lint.settings import resolve_settings
     from ..sharded import compile_fastest
@@ -87,11 +98,15 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     # On a large portfolio the shards lint as they go and draw each journey's diagrams; on one
     # process lint runs below, once event data is read.
     cache_dir = root / ".cjmc-cache"
-    done = compile_fastest(root, config, paths, settings=resolve_settings(config), today=today,
-                           per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None,
-                           summary=diagrams_summary)
+    with timings.phase("compile maps") as phase:
+        done = compile_fastest(root, config, paths, settings=resolve_settings(config), today=today,
+                               per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None,
+                               summary=diagrams_summary)
+        phase.detail = (f"{done.cached_files:,} map files from the cache, "
+                        f"{_count(done.workers, 'process', 'processes')}"
+                        + (", linted there" if done.diagnostics is not None else ""))
     compilation, diagnostics = done.compilation, done.diagnostics
-    result = BuildResult(out, cached_files=done.cached_files)
+    result = BuildResult(out, cached_files=done.cached_files, timings=timings)
     if not compilation.valid or compilation.project is None:
         result.diagnostics = list(compilation.diagnostics)
         result.blocked = "invalid"
@@ -99,22 +114,27 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         return result
     from ..observe.api import observations_for_build
 
-    observations, note = observations_for_build(compilation)
+    with timings.phase("event data") as phase:
+        observations, note = observations_for_build(compilation)
+        phase.detail = f"{_count(len(observations or {}), 'journey')} observed"
     if note:
         say(note)
     result.notes = [note] if note else []
     project = compilation.project
     # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
-    maps = portfolio_maps(config, project)
-    map_texts = (PersonaMapTexts(cache_dir / "compile", done.plan_key, done.sources, project)
-                 if cache and maps == "per-persona" else None)
-    layout = start_diagrams(project, engine or config.diagrams_engine, cache_dir if cache else None, say, observations,
-                            done.per_journey, maps, map_texts)
-    if map_texts is not None:
-        map_texts.save()
+    with timings.phase("start diagrams") as phase:
+        maps = portfolio_maps(config, project)
+        map_texts = (PersonaMapTexts(cache_dir / "compile", done.plan_key, done.sources, project)
+                     if cache and maps == "per-persona" else None)
+        layout = start_diagrams(project, engine or config.diagrams_engine, cache_dir if cache else None, say,
+                                observations, done.per_journey, maps, map_texts)
+        if map_texts is not None:
+            map_texts.save()
+        phase.detail = f"{_count(len(layout.diagrams), 'diagram')}, {layout.drawn_now:,} for Graphviz to lay out"
     try:
         if diagnostics is None:
-            diagnostics = lint_compilation(compilation, today=today, observations=observations)
+            with timings.phase("lint"):
+                diagnostics = lint_compilation(compilation, today=today, observations=observations)
         result.diagnostics = diagnostics
         if strict and fails(diagnostics, fail_on):
             result.blocked = "strict"
@@ -129,8 +149,9 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         templates = template_fingerprint(config) if cache else ""
         keys = {}
         if cache and not observations:  # observed journeys are not part of any key: always rendered
-            keys = page_keys(project, diagnostics, done.sources, layout.keys, site_info(config, project), templates,
-                             done.plan_key)
+            with timings.phase("page keys"):
+                keys = page_keys(project, diagnostics, done.sources, layout.keys, site_info(config, project),
+                                 templates, done.plan_key)
         reuse = PageReuse(cache_dir / "site" if cache else None, out, keys)
         with Staging(out) as staging:
             written, pages_with_diagrams = render_site(
@@ -140,13 +161,20 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
                                         splicing=_may_splice(config)),
                 cost=lambda path: file_size(out / path),
                 journey_keys={jid: keys[path] for jid in project.journeys if (path := journey_path(jid)) in keys},
-                template_cache=cache_dir / "templates" / _code_key() if cache else None)
+                template_cache=cache_dir / "templates" / _code_key() if cache else None, timings=timings)
             say(f"waiting for Graphviz ({len(layout.pending)} diagrams)")
-            layout.finish()  # raises UsageError when a diagram cannot be laid out
-            fill_pages(pages_with_diagrams, layout, staging.read, staging.write)
+            with timings.phase("wait for Graphviz") as phase:
+                layout.finish()  # raises UsageError when a diagram cannot be laid out
+                # Graphviz ran while pages rendered; its CPU time counts here, where its processes end.
+                phase.detail = f"{_count(layout.drawn_now, 'diagram')} laid out (CPU: all of Graphviz's)"
+            with timings.phase("fill diagrams") as phase:
+                fill_pages(pages_with_diagrams, layout, staging.read, staging.write)
+                phase.detail = f"{_count(len(pages_with_diagrams), 'page')} waited for Graphviz"
             result.pages = sum(1 for name in written if name.endswith(".html"))
             result.files = len(written)
             say(f"publishing {len(written)} files to {out}")
+            publishing = timings.start("publish", _count(len(written), "file"))  # leaving the block swaps the site in
+        timings.stop(publishing)
     finally:
         layout.cancel()
     reuse.save()
@@ -301,6 +329,11 @@ class DiagramLayout:
             self._keep_all(self._rendering.fresh(), self._drawn)
         except RenderError as exc:
             raise UsageError(f"cannot render the diagrams: {exc}") from None
+
+    @property
+    def drawn_now(self) -> int:
+        """How many diagrams Graphviz lays out in this build: the others were in the cache."""
+        return len(self.pending) - len(self._rendering.hits) if self._rendering is not None else 0
 
     def store_rest(self) -> None:
         """Cache what Graphviz drew that no page asked for (a page reused from the last build shows it)."""
@@ -676,7 +709,8 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
                 fragments: "FragmentStore | None" = None,
                 cost: Callable[[str], int] = lambda path: 0,
                 journey_keys: Mapping[str, str] | None = None,
-                template_cache: Path | None = None) -> tuple[list[str], list[str]]:
+                template_cache: Path | None = None,
+                timings: "Timings | None" = None) -> tuple[list[str], list[str]]:
     """Render every file of the site and hand each to ``write`` (site path, bytes).
 
     Returns (every path written, the pages holding a diagram placeholder).
@@ -692,13 +726,18 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     ``journey_keys`` (journey id -> its page's key) let portfolio-wide pages
     take each journey's rows from ``fragments`` (see :class:`.views.Block`).
     ``template_cache`` keeps the compiled templates (see :func:`make_environment`).
+    ``timings`` gets the phases (see :mod:`cjmc.timings`).
     """
+    from ..timings import Timings
     from .search import search_index_js
 
+    timings = timings if timings is not None else Timings()
     site = site_info(config, project)
     base_url = site.base_url
-    pages: list[Page] = build_pages(project, diagnostics, rule_sources(), diagrams, title=config.title,
-                                    observations=observations, journey_keys=journey_keys)
+    with timings.phase("shared lookups") as phase:
+        pages: list[Page] = build_pages(project, diagnostics, rule_sources(), diagrams, title=config.title,
+                                        observations=observations, journey_keys=journey_keys)
+        phase.detail = f"for {_count(len(pages), 'page')}"
     from .. import runtime
 
     if runtime.ONE_SHOT:
@@ -711,16 +750,18 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     say(f"rendering {len(pages)} pages")
     from .fragments import FragmentStore
 
-    env = make_environment(config, template_cache)
-    _compile_templates(env)
-    env.fragment_store = store = fragments or FragmentStore(None, "", splicing=_may_splice(config))
-    files = _static_files(config)
-    files["static/palette.css"] = palette_css().encode("utf-8")
-    if base_url:
-        files["sitemap.xml"] = sitemap_xml(base_url, [page.path for page in pages]).encode("utf-8")
-    for path in sorted(files):
-        write(path, files[path])
-    files = dict.fromkeys(files)  # the names are returned
+    with timings.phase("templates and static files") as phase:
+        env = make_environment(config, template_cache)
+        _compile_templates(env)
+        env.fragment_store = store = fragments or FragmentStore(None, "", splicing=_may_splice(config))
+        files = _static_files(config)
+        files["static/palette.css"] = palette_css().encode("utf-8")
+        if base_url:
+            files["sitemap.xml"] = sitemap_xml(base_url, [page.path for page in pages]).encode("utf-8")
+        for path in sorted(files):
+            write(path, files[path])
+        files = dict.fromkeys(files)  # the names are returned
+        phase.detail = _count(len(files), "file")
 
     def search_index() -> bytes:
         store.begin(SEARCH_INDEX)
@@ -764,7 +805,11 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     # A cold build knows no sizes: the portfolio-wide pages are the large ones. Rendered first, while the
     # forked renderer has written to little of the model it shares, their working sets do not add up to as much.
     to_render.sort(key=lambda page: (-cost(page.path), page.section == "journey"))
-    with_placeholders = render_pages(to_render, render, write, lambda: None, 2 if parallel else len(to_render) + 1)
+    with timings.phase("render pages") as phase:
+        with_placeholders = render_pages(to_render, render, write, lambda: None,
+                                         2 if parallel else len(to_render) + 1)
+        rendered = len(to_render) - 1  # the search index is no page
+        phase.detail = f"{_count(rendered, 'page')} rendered, {len(pages) - rendered:,} reused"
     return sorted([*files, SEARCH_INDEX, *(page.path for page in pages)]), with_placeholders
 
 
