@@ -703,7 +703,8 @@ RELEASE_AFTER_BYTES = 1 << 20
 
 
 def render_site(project: Project, config: Config, diagnostics: list[Diagnostic], diagrams: dict[str, Diagram],
-                say: Progress, write: Callable[[str, bytes], None], observations: dict | None = None, *,
+                say: Progress, write: Callable[[str, "bytes | Iterable[bytes]"], None],
+                observations: dict | None = None, *,
                 parallel_from: int | None = None, fill: Callable[[bytes], bytes] = lambda page: page,
                 reuse: Callable[[str], bool] = lambda path: False,
                 fragments: "FragmentStore | None" = None,
@@ -711,14 +712,15 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
                 journey_keys: Mapping[str, str] | None = None,
                 template_cache: Path | None = None,
                 timings: "Timings | None" = None) -> tuple[list[str], list[str]]:
-    """Render every file of the site and hand each to ``write`` (site path, bytes).
+    """Render every file of the site and hand each to ``write`` (site path, its bytes or an iterator of
+    pieces of them, which a page's renderer makes as ``write`` takes them).
 
     Returns (every path written, the pages holding a diagram placeholder).
     Page contexts are all built first (a bad model stops the build before any
-    page exists); pages are then rendered and written one by one, so memory
-    holds one rendered page at a time. ``fill`` may replace diagram
-    placeholders in a rendered page before it is written (the builder puts in
-    the diagrams it found in its cache). ``reuse`` may put a page of the
+    page exists); pages are then rendered and written one by one, each as it
+    is rendered, so memory never holds a whole page. ``fill`` may replace
+    diagram placeholders in each piece of a page before it is written (the
+    builder puts in the diagrams it found in its cache). ``reuse`` may put a page of the
     previous build in place instead (it says whether it did); it is asked
     before any page renders, in this process. ``fragments`` keeps rendered
     rows for the next build (see :mod:`.fragments`). ``cost`` guesses how long
