@@ -12,6 +12,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any, Mapping, NamedTuple
 
 from .diagnostics import Position
@@ -75,7 +76,11 @@ class _PackedPositions(Mapping[str, _Spot]):
     __slots__ = ("_keys", "_data", "_slots", "_numbers")
 
     def __init__(self, keys: tuple[str, ...], data: bytes):
-        self._keys = _KEY_ORDERS.setdefault(keys, keys)  # one tuple per key order, not one per table
+        known = _KEY_ORDERS.get(keys)
+        if known is None:  # a new key order: its keys as one object each, not one per file that brought them
+            known = tuple(map(intern, keys))
+            _KEY_ORDERS[known] = known
+        self._keys = known  # one tuple per key order, not one per table
         self._data = data
         self._slots: dict[str, int] | None = None
         self._numbers: array | None = None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 import yaml
@@ -70,6 +71,9 @@ _FLOAT = re.compile(r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+
                     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z")
 _NUMBER_START = frozenset("-+0123456789.")
 # A plain scalar whose first character is none of these is text.
+# Texts up to this length are one object per value (``sys.intern``): ids, enum values and short labels recur
+# (a severity on every pain point, a channel on every step), and each parsed scalar was a new string.
+SHARED_TEXT = 64
 _MAYBE_NOT_TEXT = frozenset("tTfFnN~<") | _NUMBER_START
 
 
@@ -379,7 +383,7 @@ class _Builder:
             if tag.__class__ is slice:
                 value = node.value
                 if not tag.step[0] or (value and value[0] not in _MAYBE_NOT_TEXT):
-                    return value
+                    return value if len(value) > SHARED_TEXT else intern(value)
             return self.scalar(node)
         if kind is SequenceNode:
             if depth >= MAX_DEPTH:
@@ -416,7 +420,7 @@ class _Builder:
                     "a key must be a plain word, not a list or mapping",
                     hint="complex keys ('? ') are not used in journey maps"))
                 continue
-            key = key_node.value  # keys are kept as the text the author wrote
+            key = intern(key_node.value)  # keys are kept as the text the author wrote (one object per key)
             if key == "<<" and _tag(key_node) == MERGE:
                 before = set(result)
                 self.merge(result, key_pos, value_pos, value_node, depth)
@@ -459,7 +463,7 @@ class _Builder:
     def scalar(self, node: ScalarNode) -> Any:
         tag, value = _tag(node), node.value
         if tag == STR or tag == TIMESTAMP:
-            return value
+            return value if len(value) > SHARED_TEXT else intern(value)
         if tag == NULL:
             return None
         if tag == BOOL:
