@@ -32,10 +32,20 @@ def _dicts(value: Any) -> list[LocDict]:
     return [item for item in value if isinstance(item, LocDict)] if isinstance(value, LocList) else []
 
 
+# The ``extensions`` and ``lint_ignore`` of the elements that have none (~96,000 in a 1,000-journey model):
+# one mapping, never written to, instead of an empty dict each (~6 MB; a file's pickle keeps it shared).
+_NONE: dict[str, Any] = {}
+
+
 def _extensions(data: LocDict) -> dict[str, Any]:
     if data.keys() <= property_names():  # most elements have none, and this check runs in C
-        return {}
+        return _NONE
     return {k: v for k, v in data.items() if k.startswith("x-")}
+
+
+def _lint_ignore(data: LocDict) -> dict[str, Any]:
+    value = data.get("lint_ignore")
+    return dict(value) if value else _NONE
 
 
 @dataclass
@@ -290,14 +300,14 @@ class Linker:
                 index += 1
             stages.append(Stage(stage["id"], stage["name"], stage.get("description"), stage.get("goal"),
                                 self.metric_uses(stage.get("kpis"), f, stage_subject), tuple(steps),
-                                dict(stage.get("lint_ignore") or {}), self.pos(f, stage),
+                                _lint_ignore(stage), self.pos(f, stage),
                                 self.value_positions(f, stage), _extensions(stage)))
         return Journey(
             id=jid, title=d["title"], personas=_tuple(d["personas"]), description=d.get("description"),
             goal=d.get("goal"), business_goal=d.get("business_goal"), owner=d.get("owner"),
             state=d.get("state", "current"), last_reviewed=d.get("last_reviewed"), tags=_tuple(d.get("tags")),
             preceded_by=_tuple(d.get("preceded_by")), followed_by=_tuple(d.get("followed_by")), kpis=kpis,
-            stages=tuple(stages), flow=build_flow(flow_input), lint_ignore=dict(d.get("lint_ignore") or {}),
+            stages=tuple(stages), flow=build_flow(flow_input), lint_ignore=_lint_ignore(d),
             file=f, pos=self.pos(f, d), value_pos=self.value_positions(f, d), extensions=_extensions(d))
 
     def step(self, s: LocDict, f: str, stage_id: str, index: int, subject: tuple[str, ...],
@@ -348,5 +358,5 @@ class Linker:
             metrics=self.metric_uses(s.get("metrics"), f, subject), pain_points=tuple(pain_points),
             opportunities=tuple(opportunities),
             next=tuple(nxt) if nxt is not None and "exit" not in s else None,
-            exit=s.get("exit"), events=_tuple(s.get("events")), lint_ignore=dict(s.get("lint_ignore") or {}),
+            exit=s.get("exit"), events=_tuple(s.get("events")), lint_ignore=_lint_ignore(s),
             pos=self.pos(f, s), value_pos=self.value_positions(f, s), extensions=_extensions(s))
