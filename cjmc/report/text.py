@@ -25,6 +25,11 @@ def format_text_line(d: Diagnostic, *, color: bool) -> str:
     return f"{BOLD}{location}{RESET}: {COLORS.get(d.severity, '')}{d.severity}{RESET} {DIM}{d.rule}{RESET}: {d.message}"
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 page``, ``3 pages``: a count with its noun, for a person to read."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
     counts = summarize(diagnostics)
     where = f"in {files} file{'s' if files != 1 else ''}"

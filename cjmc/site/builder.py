@@ -27,6 +27,7 @@ from ..config import Config, load_config, map_files
 from ..diagnostics import Diagnostic, UsageError, fails
 from ..fsutil import file_size
 from ..model import Project
+from ..report.text import counted
 from ..resources import data_dir
 from .context import build_pages
 from .map_texts import PersonaMapTexts
@@ -54,11 +55,6 @@ class BuildResult:
     files: int = 0
     seconds: float = 0.0
     timings: "Timings | None" = None  # each phase's wall and CPU time (``cjmc build --timings``)
-
-
-def _count(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 page``, ``1,134 pages``: a count for a person to read."""
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def default_output(root: Path) -> Path:
@@ -90,7 +86,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         out = Path(out).resolve() if out else default_output(root)
         paths = map_files(config)
         check_output_dir(out, config, force=force, paths=paths)
-        phase.detail = _count(len(paths), "map file")
+        phase.detail = counted(len(paths), "map file")
 
     from ..lint.settings import resolve_settings
     from ..sharded import compile_fastest
@@ -102,8 +98,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         done = compile_fastest(root, config, paths, settings=resolve_settings(config), today=today,
                                per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None,
                                summary=diagrams_summary)
-        phase.detail = (f"{done.cached_files:,} map files from the cache, "
-                        f"{_count(done.workers, 'process', 'processes')}"
+        phase.detail = (f"{done.cached_files} map files from the cache, "
+                        f"{counted(done.workers, 'process', 'processes')}"
                         + (", linted there" if done.diagnostics is not None else ""))
     compilation, diagnostics = done.compilation, done.diagnostics
     result = BuildResult(out, cached_files=done.cached_files, timings=timings)
@@ -116,7 +112,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
 
     with timings.phase("event data") as phase:
         observations, note = observations_for_build(compilation)
-        phase.detail = f"{_count(len(observations or {}), 'journey')} observed"
+        phase.detail = f"{counted(len(observations or {}), 'journey')} observed"
     if note:
         say(note)
     result.notes = [note] if note else []
@@ -130,7 +126,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
                                 observations, done.per_journey, maps, map_texts)
         if map_texts is not None:
             map_texts.save()
-        phase.detail = f"{_count(len(layout.diagrams), 'diagram')}, {layout.drawn_now:,} for Graphviz to lay out"
+        phase.detail = f"{counted(len(layout.diagrams), 'diagram')}, {layout.drawn_now} for Graphviz to lay out"
     try:
         if diagnostics is None:
             with timings.phase("lint"):
@@ -166,14 +162,14 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
             with timings.phase("wait for Graphviz") as phase:
                 layout.finish()  # raises UsageError when a diagram cannot be laid out
                 # Graphviz ran while pages rendered; its CPU time counts here, where its processes end.
-                phase.detail = f"{_count(layout.drawn_now, 'diagram')} laid out (CPU: all of Graphviz's)"
+                phase.detail = f"{counted(layout.drawn_now, 'diagram')} laid out (CPU: all of Graphviz's)"
             with timings.phase("fill diagrams") as phase:
                 fill_pages(pages_with_diagrams, layout, staging.read, staging.write)
-                phase.detail = f"{_count(len(pages_with_diagrams), 'page')} waited for Graphviz"
+                phase.detail = f"{counted(len(pages_with_diagrams), 'page')} waited for Graphviz"
             result.pages = sum(1 for name in written if name.endswith(".html"))
             result.files = len(written)
             say(f"publishing {len(written)} files to {out}")
-            publishing = timings.start("publish", _count(len(written), "file"))  # leaving the block swaps the site in
+            publishing = timings.start("publish", counted(len(written), "file"))  # leaving the block swaps the site in
         timings.stop(publishing)
     finally:
         layout.cancel()
@@ -739,7 +735,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
     with timings.phase("shared lookups") as phase:
         pages: list[Page] = build_pages(project, diagnostics, rule_sources(), diagrams, title=config.title,
                                         observations=observations, journey_keys=journey_keys)
-        phase.detail = f"for {_count(len(pages), 'page')}"
+        phase.detail = f"for {counted(len(pages), 'page')}"
     from .. import runtime
 
     if runtime.ONE_SHOT:
@@ -763,7 +759,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
         for path in sorted(files):
             write(path, files[path])
         files = dict.fromkeys(files)  # the names are returned
-        phase.detail = _count(len(files), "file")
+        phase.detail = counted(len(files), "file")
 
     def search_index() -> bytes:
         store.begin(SEARCH_INDEX)
@@ -811,7 +807,7 @@ def render_site(project: Project, config: Config, diagnostics: list[Diagnostic],
         with_placeholders = render_pages(to_render, render, write, lambda: None,
                                          2 if parallel else len(to_render) + 1)
         rendered = len(to_render) - 1  # the search index is no page
-        phase.detail = f"{_count(rendered, 'page')} rendered, {len(pages) - rendered:,} reused"
+        phase.detail = f"{counted(rendered, 'page')} rendered, {len(pages) - rendered} reused"
     return sorted([*files, SEARCH_INDEX, *(page.path for page in pages)]), with_placeholders
 
 

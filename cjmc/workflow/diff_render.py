@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..jsontext import dumps_indented
+from ..report.text import counted
 from .diff import EmotionChange, FindingRef, JourneyDiff, MetricChange, ProjectDiff, sparkline
 
 MARKER = "<!-- cjmc-diff -->"
@@ -60,10 +61,6 @@ def emotion_word(value: int | None) -> str:
 # summaries
 
 
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
-
-
 def summary_parts(diff: ProjectDiff) -> list[str]:
     c = diff.counts()
     parts = []
@@ -86,12 +83,12 @@ def summary_parts(diff: ProjectDiff) -> list[str]:
         ("metric_changes", "metric changed", "metrics changed"),
     ):
         if c[key]:
-            parts.append(_plural(c[key], singular, plural))
+            parts.append(counted(c[key], singular, plural))
     parts.extend(_emotion_parts([e for j in diff.journeys for e in j.emotions]))
     if c["findings_introduced"]:
-        parts.append(_plural(c["findings_introduced"], "new finding"))
+        parts.append(counted(c["findings_introduced"], "new finding"))
     if c["findings_fixed"]:
-        parts.append(_plural(c["findings_fixed"], "finding fixed", "findings fixed"))
+        parts.append(counted(c["findings_fixed"], "finding fixed", "findings fixed"))
     return parts
 
 
