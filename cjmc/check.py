@@ -12,11 +12,16 @@ from .sharded import Checked, check_sharded, worker_count
 
 def check_project(root: Path, config: Config | None = None, *, lint: bool, select: Iterable[str] = (),
                   ignore: Iterable[str] = (), today: _dt.date | None = None,
-                  min_bytes: int | None = None) -> tuple[Checked, str]:
+                  min_bytes: int | None = None, cache: bool = False) -> tuple[Checked, str]:
     """Diagnostics of the project at ``root`` (validation only, or with ``lint`` the rules too).
 
     Returns the result and a note for the user ("" if none). Raises UsageError
     for unknown rules or options, before any file is read.
+
+    With ``cache``, a portfolio checked in shards reuses and updates the compile cache a build keeps in
+    ``ROOT/.cjmc-cache/compile/``: unchanged map files give the diagnostics they gave last time. Off by
+    default: writing the entries costs a run without a warm cache ~11 % more (at 1,000 journeys). The
+    one-process path (small projects, event data) has no cache; it is fast enough without.
     """
     config = config or load_config(root)
     settings = None
@@ -27,8 +32,19 @@ def check_project(root: Path, config: Config | None = None, *, lint: bool, selec
     paths = list(map_files(config))
     workers = worker_count(config, paths, min_bytes=min_bytes)
     if workers > 1:
-        return check_sharded(root, config, paths, workers, lint=lint, settings=settings, today=today), ""
+        cache_dir = _compile_cache(root) if cache else None
+        return check_sharded(root, config, paths, workers, lint=lint, settings=settings, today=today,
+                             cache_dir=cache_dir), ""
     return _check_in_process(root, config, lint=lint, select=select, ignore=ignore, today=today)
+
+
+def _compile_cache(root: Path) -> Path:
+    """The build's compile cache, pruned of month-old entries at most once a day, as a build prunes it."""
+    from .keyed_cache import PROJECT_CACHE, KeyedFolder
+
+    folder = Path(root) / PROJECT_CACHE / "compile"
+    KeyedFolder(folder).prune_daily()
+    return folder
 
 
 def _check_in_process(root: Path, config: Config, *, lint: bool, select: Iterable[str], ignore: Iterable[str],

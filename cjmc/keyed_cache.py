@@ -22,6 +22,8 @@ from typing import Any, BinaryIO, Callable
 from .fsutil import atomic_write_bytes, atomic_write_with
 
 MAX_AGE_DAYS = 30
+# A project's own caches, beside its cjmc.yaml: what a build (and ``cjmc lint --cache``) may reuse.
+PROJECT_CACHE = ".cjmc-cache"
 
 
 def digest(*parts: str | bytes) -> str:

@@ -66,6 +66,7 @@ class Checked:
     files: tuple[str, ...]
     diagnostics: list[Diagnostic]
     workers: int = 1
+    cached_files: int = 0  # map files not parsed: their diagnostics came from the compile cache
 
 
 def worker_count(config: Config, paths: list[Path], *, min_bytes: int | None = None,
@@ -88,16 +89,21 @@ def worker_count(config: Config, paths: list[Path], *, min_bytes: int | None = N
 
 
 def check_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, lint: bool,
-                  settings: Any = None, today: Any = None) -> Checked:
-    """Validate (and with ``lint``, lint with resolved ``settings``) in ``workers`` processes."""
+                  settings: Any = None, today: Any = None, cache_dir: Path | None = None) -> Checked:
+    """Validate (and with ``lint``, lint with resolved ``settings``) in ``workers`` processes.
+
+    With ``cache_dir`` (``cjmc lint --cache``), unchanged map files give what they gave last time, as in a
+    build (see :class:`_FileCache`); a build and a cached lint of the same project share round 1's entries.
+    """
     from .lint.engine import RuleRun
 
     run = RuleRun(settings, today=today) if lint else None
-    done = _run(root, config, paths, workers, run)
+    done = _run(root, config, paths, workers, run, cache_dir=cache_dir)
     diagnostics = done.validity + [d for r in done.results for d in r.findings]
     if run is not None:
         diagnostics += _project_rules(run, done, diagnostics)
-    return Checked(done.files, sorted_unique(diagnostics), len(done.results))
+    return Checked(done.files, sorted_unique(diagnostics), len(done.results),
+                   sum(result.cached_files for result in done.results))
 
 
 @dataclass
@@ -196,9 +202,11 @@ class _Done:
 def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, *, keep_models: bool = False,
          per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None,
          summary: Callable[[Any], Any] | None = None) -> _Done:
-    cache = _FileCache(cache_dir, run, per_journey, summary) if cache_dir is not None else None
+    cache = _FileCache(cache_dir, run, per_journey, summary, keep_models) if cache_dir is not None else None
     if cache is not None:
         cache.read_round1()
+        if cache.packed:
+            cache.read_findings()
     try:
         claim = shared_counter()
         largest_first = sorted(enumerate(paths), key=lambda item: -file_size(item[1]))  # stable: file order in ties
@@ -216,6 +224,8 @@ def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, 
         if cache is not None:
             cache.keep_round1(summaries)  # while the shards link
         results = _results(children)
+        if cache is not None and cache.packed:
+            cache.keep_findings(results)
     finally:
         for child in children:
             child.close()
@@ -274,6 +284,8 @@ class Result:
     extras: dict = field(default_factory=dict)  # journey id -> per_journey(...)
     cached_files: int = 0
     sources: dict = field(default_factory=dict)  # journey id -> cache key of its file's result (with a cache)
+    cache_used: list = field(default_factory=list)  # a cached lint's: keys of the entries found (_FileCache.used)
+    cache_made: dict = field(default_factory=dict)  # a cached lint's: the entries made (_FileCache.made)
 
 
 @dataclass
@@ -379,13 +391,28 @@ class _FileCache:
     the files read in this build when they differ. One file each had cost a
     cold build of 1,000 journeys 1,000 new files (~0.5 ms of CPU each on the
     disk we measure on, see docs/performance.md) and a rebuild 1,000 reads.
+
+    A cached lint's round 2 entries (without the models, so ~10 KB a journey
+    file) are one file too, :data:`FINDINGS_FILE`, read before the shards
+    fork: the shards send the entries they made with their results, and the
+    main process writes the file again with the entries this lint used. A
+    build's entries stay one file each: they hold each journey's diagrams,
+    which a rebuild reads only for the pages it renders.
     """
 
     def __init__(self, folder: Path, run: Any, per_journey: Callable[[Any, Any], Any] | None,
-                 summary: Callable[[Any], Any] | None = None):
+                 summary: Callable[[Any], Any] | None = None, models: bool = True):
         from .keyed_cache import KeyedFolder, code_fingerprint, digest
 
         self.folder = KeyedFolder(folder)
+        # Whether round 2's entries hold the linked journeys (a build's) or only what lint reports (a cached
+        # lint's). Pickling the models lint never reads, into a file per entry, had made a cached lint of 1,000
+        # journeys without a warm cache ~30 % slower than an uncached one; without them, in one file, ~11 %.
+        self.contents = "models" if models else "findings"
+        self.packed = not models  # round 2's entries in FINDINGS_FILE, not one file each
+        self.findings: dict[str, bytes] = {}  # linked key -> pickled Linked, as the last cached lint left them
+        self.used: list[str] = []  # in a shard: the keys of the entries found in ``findings``
+        self.made: dict[str, bytes] = {}  # in a shard: the entries it made
         self.summary = summary
         self.code = code_fingerprint()
         self.digest = digest
@@ -400,17 +427,43 @@ class _FileCache:
         self.per_journey = "" if per_journey is None else f"{per_journey.__module__}.{per_journey.__qualname__}"
         self.round1: dict[str, Any] = {}  # load key -> round 1 entry, as the last build left them
 
+    def read_findings(self) -> None:
+        """Read a cached lint's round 2 entries, before the shards fork; none when missing or damaged."""
+        entries = self._read_pack(FINDINGS_FILE)
+        self.findings = {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+    def keep_findings(self, results: list["Result"]) -> None:
+        """Write the entries this lint used or made, when they differ from the ones it read."""
+        entries = {key: self.findings[key] for result in results for key in result.cache_used
+                   if key in self.findings}
+        for result in results:
+            entries.update(result.cache_made)
+        unchanged = entries.keys() == self.findings.keys()
+        self.findings = {}
+        if not unchanged:
+            self._write_pack(FINDINGS_FILE, entries)
+
+    def _read_pack(self, name: str) -> dict:
+        try:
+            with open(self.folder.folder / name, "rb") as handle:
+                entries = pickle.load(handle)
+        except Exception:  # missing, unreadable or damaged: every file is a miss
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def _write_pack(self, name: str, entries: dict) -> None:
+        try:
+            atomic_write_with(self.folder.folder / name,
+                              lambda handle: pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError):
+            pass  # a read-only checkout checks without a cache
+
     def load_key(self, name: str, content: str) -> str:
         return self.digest("load", self.code, name, content)
 
     def read_round1(self) -> None:
         """Read round 1's entries (before the shards fork, which then share them); none when damaged."""
-        try:
-            with open(self.folder.folder / ROUND1_FILE, "rb") as handle:
-                entries = pickle.load(handle)
-        except Exception:  # missing, unreadable or damaged: every file is a miss
-            entries = {}
-        self.round1 = entries if isinstance(entries, dict) else {}
+        self.round1 = self._read_pack(ROUND1_FILE)
 
     def keep_round1(self, summaries: list["Summary"]) -> None:
         """Write round 1's entries of the files read in this build (found or made now), when they changed.
@@ -427,13 +480,8 @@ class _FileCache:
                     entries[key] = entry
         unchanged = entries.keys() == self.round1.keys()
         self.round1 = {}  # the shards have their copies; this process needs it no more
-        if unchanged:
-            return
-        try:
-            atomic_write_with(self.folder.folder / ROUND1_FILE,
-                              lambda handle: pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL))
-        except (OSError, pickle.PicklingError):
-            pass  # a read-only checkout builds without a cache
+        if not unchanged:
+            self._write_pack(ROUND1_FILE, entries)
 
     def link_key(self, plan: Plan, name: str, content: str) -> str:
         return self.digest("link", self.code, plan.key, name, content, self.settings)
@@ -445,7 +493,7 @@ class _FileCache:
         (ext4 in the VM we measure on), and a cold build of 1,000 journeys
         wrote 1,000 more.
         """
-        return self.digest("linked", link_key, self.per_journey)
+        return self.digest("linked", link_key, self.per_journey, self.contents)
 
     def path(self, key: str) -> Path:
         return self.folder.entry_path(key, "pickle")
@@ -453,6 +501,8 @@ class _FileCache:
     def get_linked(self, key: str) -> tuple[dict, "Linked"] | None:
         """Round 2's ``(outputs, linked file)`` under ``key``, the outputs by reference when a summary is
         set (see :meth:`put_linked`); None when the entry is missing or damaged."""
+        if self.packed:
+            return self._get_packed(key)
         data = self.folder.get(key, "pickle")
         if data is None:
             return None
@@ -479,6 +529,9 @@ class _FileCache:
         (by reference when a summary is set), or None when it could not be
         written.
         """
+        if self.packed:
+            self.made[key] = pickle.dumps(linked, protocol=pickle.HIGHEST_PROTOCOL)
+            return outputs
         summaries = None if self.summary is None else {jid: self.summary(value) for jid, value in outputs.items()}
         try:
             pickled = pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL)
@@ -492,6 +545,19 @@ class _FileCache:
         except (OSError, pickle.PicklingError):
             return None  # a read-only checkout builds without a cache
         return outputs if summaries is None else self._references(key, summaries)
+
+    def _get_packed(self, key: str) -> tuple[dict, "Linked"] | None:
+        data = self.findings.get(key)
+        if data is None:
+            return None
+        try:
+            linked = pickle.loads(data)
+        except Exception:
+            return None
+        if not isinstance(linked, Linked):
+            return None
+        self.used.append(key)
+        return {}, linked
 
     def _references(self, key: str, summaries: dict) -> dict:
         place = str(self.path(key))
@@ -626,6 +692,8 @@ class Shard:
                 send_part(result.journeys, result.extras)
                 result.journeys, result.extras = [], {}
         result.cached_files = self.from_cache
+        if self.cache is not None and self.cache.packed:
+            result.cache_used, result.cache_made = self.cache.used, self.cache.made
         linker.check_invalid(self.invalid)  # after the model is made, as compile_project does
         result.link_diagnostics.extend(linker.diagnostics)
         if self.run is None:
@@ -683,7 +751,7 @@ class Shard:
                 journeys[journey.id] = journey
                 linked.append((journey.id, journey, tuple(linker.references[before:])))
         blob = b""
-        if self.keep_models or self.cache is not None:
+        if self.keep_models:
             references = pickle.dumps([refs for _, _, refs in linked], protocol=pickle.HIGHEST_PROTOCOL)
             counts = Counter((ref.kind, ref.target) for _, _, refs in linked for ref in refs)
             blob = pickle.dumps(([(jid, journey) for jid, journey, _ in linked], references, dict(counts)),
@@ -845,6 +913,7 @@ class _Child:
 
 
 ROUND1_FILE = "round1.pickle"  # in the compile cache's folder, beside the folders of round 2's entries
+FINDINGS_FILE = "findings.pickle"  # a cached lint's round 2 entries (see _FileCache)
 PART = 64  # files (or extras) per message: pickling 500 linked journeys at once took ~70 MB of buffer and memo
 
 

@@ -26,6 +26,7 @@ from .. import __version__
 from ..config import Config, load_config, map_files
 from ..diagnostics import Diagnostic, UsageError, fails
 from ..fsutil import file_size
+from ..keyed_cache import PROJECT_CACHE
 from ..model import Project
 from ..report.text import counted
 from ..resources import data_dir
@@ -93,7 +94,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
 
     # On a large portfolio the shards lint as they go and draw each journey's diagrams; on one
     # process lint runs below, once event data is read.
-    cache_dir = root / ".cjmc-cache"
+    cache_dir = root / PROJECT_CACHE
     with timings.phase("compile maps") as phase:
         done = compile_fastest(root, config, paths, settings=resolve_settings(config), today=today,
                                per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None,
