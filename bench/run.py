@@ -15,7 +15,8 @@ summed proportional set size of the command and every process it starts
   rendering the same DOT files, one batch per core, all batches at once
   (the engine ``build`` uses by default, and Graphviz's own ``dot`` when
   installed, with a ``build --engine dot`` row judged against it);
-- ``cjmc validate``, ``lint``, ``render --all``, ``build``, a ``build`` after
+- ``cjmc validate``, ``lint``, ``lint --cache`` (cold, then after editing one
+  journey), ``render --all``, ``build``, a ``build`` after
   editing one journey, ``cjmc --help``; ``check-jsonschema`` when installed.
 
 Every figure is printed with its ratio to the floor it is judged against, so
@@ -233,9 +234,12 @@ def bench_size(n: int, runs: int, work: Path) -> tuple[list[tuple[str, Measure, 
     def clean_render() -> None:
         shutil.rmtree(render_dir, ignore_errors=True)
 
+    def clean_cache() -> None:
+        shutil.rmtree(project / ".cjmc-cache", ignore_errors=True)
+
     def clean_build() -> None:
         shutil.rmtree(site, ignore_errors=True)
-        shutil.rmtree(project / ".cjmc-cache", ignore_errors=True)
+        clean_cache()
 
     journey_file = sorted((project / "maps" / "journeys").glob("*.yaml"))[0]
     original = journey_file.read_text(encoding="utf-8")
@@ -253,6 +257,9 @@ def bench_size(n: int, runs: int, work: Path) -> tuple[list[tuple[str, Measure, 
         Figure("render dot", [sys.executable, "-c", DOT_FLOOR, engine, str(render_dots)], clean_dots),
         Figure("validate", cjmc("validate", str(project))),
         Figure("lint", cjmc("lint", str(project), "--fail-on", "never")),
+        # CI with its cache restored: `lint --cache` with none, then again after editing one journey.
+        Figure("lint cache cold", cjmc("lint", str(project), "--fail-on", "never", "--cache"), clean_cache),
+        Figure("lint cached", cjmc("lint", str(project), "--fail-on", "never", "--cache"), edit_one),
         Figure("render", cjmc("render", "--all", "-p", str(project), "-o", str(render_dir)), clean_render),
     ]
     debian_dot = shutil.which("dot")
@@ -283,6 +290,10 @@ def bench_size(n: int, runs: int, work: Path) -> tuple[list[tuple[str, Measure, 
          "1.00 × render dot"),
         ("cjmc validate", measured["validate"], ratio(measured["validate"], load.seconds, "load")),
         ("cjmc lint", lint, ratio(lint, load.seconds, "load")),
+        ("cjmc lint --cache (cold cache)", measured["lint cache cold"], ratio(measured["lint cache cold"],
+                                                                             lint.seconds, "lint")),
+        ("cjmc lint --cache after editing one journey", measured["lint cached"],
+         ratio(measured["lint cached"], lint.seconds, "lint")),
     ]
     peer = None
     if shutil.which("check-jsonschema"):  # ~50 s at 1,000 journeys: one run, after the rounds

@@ -53,7 +53,8 @@ def _close(printed: float, computed: float) -> bool:
 def test_the_runner_prints_every_row_with_its_floor(bench):
     out, rows, _, _ = bench
     assert f"N = {N} journeys" in out
-    expected = {"floor: PyYAML C loader, all files", "cjmc validate", "cjmc lint", "cjmc render --all (cold cache)",
+    expected = {"floor: PyYAML C loader, all files", "cjmc validate", "cjmc lint", "cjmc lint --cache (cold cache)",
+                "cjmc lint --cache after editing one journey", "cjmc render --all (cold cache)",
                 "cjmc build (cold)", "cjmc build, nothing changed", "cjmc build after editing one journey",
                 "cjmc --help"}
     assert expected <= rows.keys()
@@ -76,6 +77,9 @@ def test_each_ratio_is_the_quotient_of_the_figures_it_names(bench):
     for name in ("cjmc validate", "cjmc lint"):
         assert rows[name]["ratio"].endswith("× load")
         assert _close(_ratio(rows[name]["ratio"]), seconds[name] / load)
+    for name in ("cjmc lint --cache (cold cache)", "cjmc lint --cache after editing one journey"):
+        assert rows[name]["ratio"].endswith("× lint")
+        assert _close(_ratio(rows[name]["ratio"]), seconds[name] / seconds["cjmc lint"])
     assert rows["cjmc render --all (cold cache)"]["ratio"].endswith("× render dot")
     assert _close(_ratio(rows["cjmc render --all (cold cache)"]["ratio"]),
                   seconds["cjmc render --all (cold cache)"] / render_floor)
