@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+
+import pytest
 
 from cjmc.pipeline import compile_project
 
@@ -59,3 +63,19 @@ def test_init_refuses_to_overwrite(tmp_path):
     assert "Traceback" not in done.stderr
     assert (tmp_path / "cjmc.yaml").read_text() == "name: mine\n"
     assert not (tmp_path / "maps" / "personas.yaml").exists()  # nothing was written
+
+
+def test_a_built_scaffold_leaves_git_nothing_new_to_commit(tmp_path):
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed (CI installs it)")
+    assert run_cjmc("init", str(tmp_path)).returncode == 0
+    env = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
+    subprocess.run([git, "init", "-q", str(tmp_path)], check=True, env=env)
+    before = subprocess.run([git, "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=True).stdout
+    assert run_cjmc("build", str(tmp_path)).returncode == 0  # the default output folder, and .cjmc-cache/
+    assert (tmp_path / ".cjmc-cache").is_dir() and (tmp_path / "_site" / "index.html").is_file()
+    after = subprocess.run([git, "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, check=True).stdout
+    assert after == before
