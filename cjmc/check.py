@@ -63,7 +63,8 @@ def _check_in_process(root: Path, config: Config, *, lint: bool, select: Iterabl
     return Checked(files, diagnostics), note
 
 
-def compile_linted(root: Path, *, lint: bool = True, events_root: Path | None = None, model: bool = True):
+def compile_linted(root: Path, *, lint: bool = True, events_root: Path | None = None, model: bool = True,
+                   cache: bool = False):
     """``(Compilation, diagnostics)`` of the project at ``root``: what ``compile_project`` and (with ``lint``)
     ``lint_compilation`` give, the model included, for ``cjmc diff``, ``export``, git baselines and the
     pre-commit hook.
@@ -72,7 +73,8 @@ def compile_linted(root: Path, *, lint: bool = True, events_root: Path | None = 
     both revisions of 1,000 journeys in one process had made ``cjmc diff`` take ~8 s and ``cjmc lint
     --baseline REV`` ~6 s against ~2 s for the lint alone. ``events_root``: see
     :func:`.observe.api.observations_for_build` (event data is read only on the one-process path).
-    Without ``model`` the Compilation is None, and the shards keep their models (what a baseline reads).
+    Without ``model`` the Compilation is None, and the shards keep their models (what a baseline reads);
+    ``cache`` is then :func:`check_project`'s (the pre-commit hook's ``--cache``).
     """
     from .lint.engine import lint_compilation
     from .lint.settings import resolve_settings
@@ -82,7 +84,7 @@ def compile_linted(root: Path, *, lint: bool = True, events_root: Path | None = 
     root = Path(root).resolve()
     config = load_config(root)
     if not model and not (lint and (config.events or {}).get("sources")):
-        checked, _ = check_project(root, config, lint=lint)
+        checked, _ = check_project(root, config, lint=lint, cache=cache)
         return None, checked.diagnostics
     done = compile_fastest(root, config, settings=resolve_settings(config) if lint else None)
     result = done.compilation

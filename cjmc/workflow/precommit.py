@@ -6,7 +6,7 @@ unused definitions), so the project is compiled whole — found upward from
 the first file with a cjmc.yaml — and only findings in the passed files are
 printed. Files in several projects are checked project by project.
 
-    python -m cjmc.workflow.precommit [--lint] [--fail-on error] FILE...
+    python -m cjmc.workflow.precommit [--lint] [--fail-on error] [--cache] FILE...
 
 Exit 0 when nothing at or above ``--fail-on`` was found in the files, 1 when
 something was, 2 when it could not run.
@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import Sequence
 
 
-def check(files: Sequence[str], *, lint: bool, fail_on: str = "error") -> tuple[list[str], bool]:
-    """(lines to print, failed) for ``files``, grouped by the project each belongs to."""
+def check(files: Sequence[str], *, lint: bool, fail_on: str = "error", cache: bool = False) -> tuple[list[str], bool]:
+    """(lines to print, failed) for ``files``, grouped by the project each belongs to.
+
+    With ``cache``, a large project's unchanged map files come from its compile cache (``cjmc lint --cache``).
+    """
     from ..check import compile_linted
     from ..config import CONFIG_NAME, discover_root, relative
     from ..diagnostics import fails
@@ -36,7 +39,7 @@ def check(files: Sequence[str], *, lint: bool, fail_on: str = "error") -> tuple[
     failed = False
     cwd = Path.cwd()
     for root, wanted in sorted(projects.items()):
-        _, diagnostics = compile_linted(root, lint=lint, model=False)
+        _, diagnostics = compile_linted(root, lint=lint, model=False, cache=cache)
         mine = [d for d in diagnostics if d.file in wanted or (d.file == CONFIG_NAME and CONFIG_NAME in wanted)]
         prefix = relative(root, cwd)
         for diagnostic in mine:
@@ -59,12 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cjmc-pre-commit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--lint", action="store_true", help="run the lint rules too (default: validate only)")
     parser.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="error")
+    parser.add_argument("--cache", action="store_true",
+                        help="reuse and update the project's .cjmc-cache, as `cjmc lint --cache` does")
     parser.add_argument("files", nargs="*")
     args = parser.parse_args(argv)
     if not args.files:
         return 0
     try:
-        lines, failed = check(args.files, lint=args.lint, fail_on=args.fail_on)
+        lines, failed = check(args.files, lint=args.lint, fail_on=args.fail_on, cache=args.cache)
     except UsageError as exc:
         print(f"cjmc: error: {exc}", file=sys.stderr)
         return 2

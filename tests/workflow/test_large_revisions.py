@@ -10,6 +10,7 @@ must be the same, byte for byte.
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import pytest
@@ -106,6 +107,24 @@ def test_export_and_the_pre_commit_hook_on_a_large_portfolio_match_one_process(p
     manifest, (linted, lint_failed), (validated, validate_failed) = results["2"]
     assert '"journeys"' in manifest and lint_failed and validate_failed
     assert any("unresolved-reference" in line for line in validated) and len(linted) > len(validated)
+
+
+def test_the_pre_commit_hook_with_cache_reports_what_it_reports_without(portfolio_repo, monkeypatch):
+    from cjmc.workflow.precommit import check, main
+
+    monkeypatch.setenv("CJMC_WORKERS", "2")
+    journeys = sorted((portfolio_repo / "maps" / "journeys").glob("*.yaml"))
+    staged = [str(journeys[2]), str(journeys[3])]
+    cache = portfolio_repo / ".cjmc-cache" / "compile" / "findings.pickle"
+    try:
+        expected = check(staged, lint=True)
+        assert not cache.exists()
+        assert check(staged, lint=True, cache=True) == expected  # cold: the cache is written
+        assert cache.is_file()
+        assert check(staged, lint=True, cache=True) == expected  # warm
+        assert main(["--lint", "--cache", *staged]) == 1  # journeys[2] holds a broken reference
+    finally:
+        shutil.rmtree(portfolio_repo / ".cjmc-cache", ignore_errors=True)
 
 
 def test_a_revision_is_checked_out_in_memory_when_there_is_room(portfolio_repo, tmp_path, monkeypatch):
