@@ -98,12 +98,13 @@ def check_sharded(root: Path, config: Config, paths: list[Path], workers: int, *
     from .lint.engine import RuleRun
 
     run = RuleRun(settings, today=today) if lint else None
-    done = _run(root, config, paths, workers, run, cache_dir=cache_dir)
-    diagnostics = done.validity + [d for r in done.results for d in r.findings]
-    if run is not None:
-        diagnostics += _project_rules(run, done, diagnostics)
-    return Checked(done.files, sorted_unique(diagnostics), len(done.results),
-                   sum(result.cached_files for result in done.results))
+    with building_model():  # tens of thousands of findings arrive, and no garbage: nothing for the GC to find
+        done = _run(root, config, paths, workers, run, cache_dir=cache_dir)
+        diagnostics = done.validity + [d for r in done.results for d in r.findings]
+        if run is not None:
+            diagnostics += _project_rules(run, done, diagnostics)
+        return Checked(done.files, sorted_unique(diagnostics), len(done.results),
+                       sum(result.cached_files for result in done.results))
 
 
 @dataclass
