@@ -100,6 +100,25 @@ def test_edits_reach_a_cached_lint(portfolio: Path, tmp_path: Path) -> None:
     assert any(d.rule == "stage-without-pain-points" and d.severity == "error" for d in strict.diagnostics)
 
 
+def test_a_damaged_or_unwritable_findings_file_is_no_cache(portfolio: Path, tmp_path: Path) -> None:
+    from cjmc.sharded import FINDINGS_FILE
+
+    uncached = _check(portfolio, None)
+    cache = tmp_path / "cache"
+    _check(portfolio, cache)
+    pack = cache / FINDINGS_FILE
+    pack.write_bytes(pack.read_bytes()[: pack.stat().st_size // 2])  # cut short, as by a full disk
+    damaged = _check(portfolio, cache)
+    _assert_same(uncached, damaged)
+    files = len(uncached.files)
+    journeys = len(list((portfolio / "maps" / "journeys").glob("*.yaml")))
+    assert damaged.cached_files == files - journeys  # round 1 still came from round1.pickle
+    assert _check(portfolio, cache).cached_files == files  # and the findings file was written whole again
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would go")
+    _assert_same(uncached, _check(portfolio, blocked))
+
+
 def test_a_build_and_a_cached_lint_share_what_parsing_gave(portfolio: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     config = load_config(portfolio)
