@@ -72,3 +72,29 @@ def test_action_lint_script_passes_cache_only_when_asked(tmp_path):
         called = args.read_text().splitlines()
         assert called[:4] == ["lint", "maps dir", "--fail-on", "warning"]
         assert ("--cache" in called) == (wanted == "true")
+
+
+def test_action_never_reads_a_compile_cache_that_came_with_the_checkout(tmp_path):
+    """Cache entries are pickles: one committed to the repository must be gone before lint --cache runs."""
+    import os
+    import subprocess
+
+    steps = load("action.yml")["runs"]["steps"]
+    aside = next(step for step in steps if step.get("name", "").startswith("Set aside a compile cache"))
+    restore = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    assert steps.index(aside) < steps.index(restore) and aside["if"] == restore["if"]
+    project = tmp_path / "journeys"
+    committed = project / ".cjmc-cache" / "compile" / "findings.pickle"
+    committed.parent.mkdir(parents=True)
+    committed.write_bytes(b"not ours")
+    (project / ".cjmc-cache" / "svg").mkdir()
+    (project / "maps").mkdir()
+    (project / "maps" / "j.yaml").write_text("kind: journey\n")
+    env = {**os.environ, "PROJECT": "journeys"}
+    done = subprocess.run(["bash", "-e", "-c", aside["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "::warning::" in done.stdout
+    assert not (project / ".cjmc-cache" / "compile").exists()
+    assert (project / ".cjmc-cache" / "svg").is_dir() and (project / "maps" / "j.yaml").is_file()  # nothing else
+    again = subprocess.run(["bash", "-e", "-c", aside["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and again.stdout == ""  # a clean checkout: nothing to say
