@@ -394,11 +394,15 @@ class _FileCache:
     disk we measure on, see docs/performance.md) and a rebuild 1,000 reads.
 
     A cached lint's round 2 entries (without the models, so ~10 KB a journey
-    file) are one file too, :data:`FINDINGS_FILE`, read before the shards
-    fork: the shards send the entries they made with their results, and the
-    main process writes the file again with the entries this lint used. A
-    build's entries stay one file each: they hold each journey's diagrams,
-    which a rebuild reads only for the pages it renders.
+    file) are one file too, read before the shards fork: the shards send the
+    entries they made with their results, and the main process writes the
+    file again with the entries this lint used. There is one such file per
+    lint settings (:meth:`findings_file`), so ``validate --cache`` and ``lint
+    --cache`` (both pre-commit hooks, say) do not replace each other's; one
+    unused for :data:`FINDINGS_MAX_AGE_DAYS` (another day's, another
+    version's) is deleted. A build's entries stay one file each: they hold
+    each journey's diagrams, which a rebuild reads only for the pages it
+    renders.
     """
 
     def __init__(self, folder: Path, run: Any, per_journey: Callable[[Any, Any], Any] | None,
@@ -410,7 +414,7 @@ class _FileCache:
         # lint's). Pickling the models lint never reads, into a file per entry, had made a cached lint of 1,000
         # journeys without a warm cache ~30 % slower than an uncached one; without them, in one file, ~11 %.
         self.contents = "models" if models else "findings"
-        self.packed = not models  # round 2's entries in FINDINGS_FILE, not one file each
+        self.packed = not models  # round 2's entries in one file (findings_file), not one file each
         self.findings: dict[str, bytes] = {}  # linked key -> pickled Linked, as the last cached lint left them
         self.used: list[str] = []  # in a shard: the keys of the entries found in ``findings``
         self.made: dict[str, bytes] = {}  # in a shard: the entries it made
@@ -428,21 +432,47 @@ class _FileCache:
         self.per_journey = "" if per_journey is None else f"{per_journey.__module__}.{per_journey.__qualname__}"
         self.round1: dict[str, Any] = {}  # load key -> round 1 entry, as the last build left them
 
+    def findings_file(self) -> str:
+        """The file of a cached lint's round 2 entries for this code and these lint settings (and date)."""
+        return f"{FINDINGS_PREFIX}{self.digest(self.code, self.settings)[:16]}.pickle"
+
     def read_findings(self) -> None:
         """Read a cached lint's round 2 entries, before the shards fork; none when missing or damaged."""
-        entries = self._read_pack(FINDINGS_FILE)
+        entries = self._read_pack(self.findings_file())
         self.findings = {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, bytes)}
 
     def keep_findings(self, results: list["Result"]) -> None:
-        """Write the entries this lint used or made, when they differ from the ones it read."""
+        """Write the entries this lint used or made, when they differ from the ones it read; delete the
+        files of other settings that no lint used for :data:`FINDINGS_MAX_AGE_DAYS`."""
         entries = {key: self.findings[key] for result in results for key in result.cache_used
                    if key in self.findings}
         for result in results:
             entries.update(result.cache_made)
         unchanged = entries.keys() == self.findings.keys()
         self.findings = {}
+        path = self.folder.folder / self.findings_file()
         if not unchanged:
-            self._write_pack(FINDINGS_FILE, entries)
+            self._write_pack(path.name, entries)
+        elif entries:
+            try:
+                os.utime(path)  # used today: not old
+            except OSError:
+                pass
+        self._prune_findings(keep=path.name)
+
+    def _prune_findings(self, keep: str) -> None:
+        import re
+        import time
+
+        cutoff = time.time() - FINDINGS_MAX_AGE_DAYS * 86400
+        pattern = re.compile(re.escape(FINDINGS_PREFIX) + r"[0-9a-f]{16}\.pickle\Z")
+        try:
+            for entry in os.scandir(self.folder.folder):
+                if (entry.name != keep and pattern.match(entry.name) and entry.is_file(follow_symlinks=False)
+                        and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                    os.unlink(entry.path)
+        except OSError:
+            pass  # a read-only or vanished folder: nothing to tidy
 
     def _read_pack(self, name: str) -> dict:
         try:
@@ -914,7 +944,8 @@ class _Child:
 
 
 ROUND1_FILE = "round1.pickle"  # in the compile cache's folder, beside the folders of round 2's entries
-FINDINGS_FILE = "findings.pickle"  # a cached lint's round 2 entries (see _FileCache)
+FINDINGS_PREFIX = "findings-"  # then 16 hex digits of the code and lint settings: a cached lint's round 2 entries
+FINDINGS_MAX_AGE_DAYS = 2  # the date is in every key, so another day's file is of no further use
 PART = 64  # files (or extras) per message: pickling 500 linked journeys at once took ~70 MB of buffer and memo
 
 

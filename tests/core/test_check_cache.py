@@ -100,13 +100,17 @@ def test_edits_reach_a_cached_lint(portfolio: Path, tmp_path: Path) -> None:
     assert any(d.rule == "stage-without-pain-points" and d.severity == "error" for d in strict.diagnostics)
 
 
-def test_a_damaged_or_unwritable_findings_file_is_no_cache(portfolio: Path, tmp_path: Path) -> None:
-    from cjmc.sharded import FINDINGS_FILE
+def _findings_files(cache: Path) -> list[Path]:
+    from cjmc.sharded import FINDINGS_PREFIX
 
+    return sorted(cache.glob(f"{FINDINGS_PREFIX}*.pickle"))
+
+
+def test_a_damaged_or_unwritable_findings_file_is_no_cache(portfolio: Path, tmp_path: Path) -> None:
     uncached = _check(portfolio, None)
     cache = tmp_path / "cache"
     _check(portfolio, cache)
-    pack = cache / FINDINGS_FILE
+    [pack] = _findings_files(cache)
     pack.write_bytes(pack.read_bytes()[: pack.stat().st_size // 2])  # cut short, as by a full disk
     damaged = _check(portfolio, cache)
     _assert_same(uncached, damaged)
@@ -117,6 +121,32 @@ def test_a_damaged_or_unwritable_findings_file_is_no_cache(portfolio: Path, tmp_
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder would go")
     _assert_same(uncached, _check(portfolio, blocked))
+
+
+def test_validate_and_lint_keep_their_own_entries_and_old_ones_go(portfolio: Path, tmp_path: Path) -> None:
+    """Both pre-commit hooks with --cache: neither replaces the other's entries, so both stay warm."""
+    import os
+    import time
+
+    cache = tmp_path / "cache"
+    files = len(list(map_files(load_config(portfolio))))
+    _check(portfolio, cache, lint=False)
+    _check(portfolio, cache)
+    assert len(_findings_files(cache)) == 2
+    assert _check(portfolio, cache, lint=False).cached_files == files
+    assert _check(portfolio, cache).cached_files == files
+    # Another day's file (the date is in every key) is deleted once unused for two days; nothing else is.
+    stale, fresh = _findings_files(cache)
+    old = time.time() - 3 * 86400
+    os.utime(stale, (old, old))
+    unrelated = cache / "findings-notes.pickle"
+    unrelated.write_bytes(b"not an entry file")
+    os.utime(unrelated, (old, old))
+    later = TODAY + dt.timedelta(days=3)
+    _check(portfolio, cache, today=later)
+    left = set(_findings_files(cache))
+    assert stale not in left and {fresh, unrelated} <= left
+    assert len(left - {fresh, unrelated}) == 1  # the later day's own
 
 
 def test_a_build_and_a_cached_lint_share_what_parsing_gave(portfolio: Path, tmp_path: Path) -> None:

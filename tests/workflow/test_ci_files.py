@@ -84,7 +84,7 @@ def test_action_never_reads_a_compile_cache_that_came_with_the_checkout(tmp_path
     restore = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
     assert steps.index(aside) < steps.index(restore) and aside["if"] == restore["if"]
     project = tmp_path / "journeys"
-    committed = project / ".cjmc-cache" / "compile" / "findings.pickle"
+    committed = project / ".cjmc-cache" / "compile" / "findings-0123456789abcdef.pickle"
     committed.parent.mkdir(parents=True)
     committed.write_bytes(b"not ours")
     (project / ".cjmc-cache" / "svg").mkdir()
