@@ -32,19 +32,16 @@ def check_project(root: Path, config: Config | None = None, *, lint: bool, selec
     paths = list(map_files(config))
     workers = worker_count(config, paths, min_bytes=min_bytes)
     if workers > 1:
-        cache_dir = _compile_cache(root) if cache else None
-        return check_sharded(root, config, paths, workers, lint=lint, settings=settings, today=today,
-                             cache_dir=cache_dir), ""
+        if not cache:
+            return check_sharded(root, config, paths, workers, lint=lint, settings=settings, today=today), ""
+        from .keyed_cache import PROJECT_CACHE, KeyedFolder
+
+        folder = root / PROJECT_CACHE / "compile"  # the build's compile cache
+        checked = check_sharded(root, config, paths, workers, lint=lint, settings=settings, today=today,
+                                cache_dir=folder)
+        KeyedFolder(folder).prune_daily()  # after the work, as a build prunes: month-old entries, once a day
+        return checked, ""
     return _check_in_process(root, config, lint=lint, select=select, ignore=ignore, today=today)
-
-
-def _compile_cache(root: Path) -> Path:
-    """The build's compile cache, pruned of month-old entries at most once a day, as a build prunes it."""
-    from .keyed_cache import PROJECT_CACHE, KeyedFolder
-
-    folder = Path(root) / PROJECT_CACHE / "compile"
-    KeyedFolder(folder).prune_daily()
-    return folder
 
 
 def _check_in_process(root: Path, config: Config, *, lint: bool, select: Iterable[str], ignore: Iterable[str],

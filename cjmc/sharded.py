@@ -399,7 +399,7 @@ class _FileCache:
     file again with the entries this lint used. There is one such file per
     lint settings (:meth:`findings_file`), so ``validate --cache`` and ``lint
     --cache`` (both pre-commit hooks, say) do not replace each other's; one
-    unused for :data:`FINDINGS_MAX_AGE_DAYS` (another day's, another
+    older than :data:`FINDINGS_MAX_AGE_DAYS` (another day's, another
     version's) is deleted. A build's entries stay one file each: they hold
     each journey's diagrams, which a rebuild reads only for the pages it
     renders.
@@ -410,11 +410,11 @@ class _FileCache:
         from .keyed_cache import KeyedFolder, code_fingerprint, digest
 
         self.folder = KeyedFolder(folder)
-        # Whether round 2's entries hold the linked journeys (a build's) or only what lint reports (a cached
-        # lint's). Pickling the models lint never reads, into a file per entry, had made a cached lint of 1,000
-        # journeys without a warm cache ~30 % slower than an uncached one; without them, in one file, ~11 %.
-        self.contents = "models" if models else "findings"
-        self.packed = not models  # round 2's entries in one file (findings_file), not one file each
+        # Round 2's entries hold the linked journeys (a build's, one file each) or only what lint reports (a
+        # cached lint's, all in findings_file). Pickling the models lint never reads, into a file per entry,
+        # had made a cached lint of 1,000 journeys without a warm cache ~30 % slower than an uncached one;
+        # without them, in one file, ~11 %.
+        self.packed = not models
         self.findings: dict[str, bytes] = {}  # linked key -> pickled Linked, as the last cached lint left them
         self.used: list[str] = []  # in a shard: the keys of the entries found in ``findings``
         self.made: dict[str, bytes] = {}  # in a shard: the entries it made
@@ -443,22 +443,18 @@ class _FileCache:
 
     def keep_findings(self, results: list["Result"]) -> None:
         """Write the entries this lint used or made, when they differ from the ones it read; delete the
-        files of other settings that no lint used for :data:`FINDINGS_MAX_AGE_DAYS`."""
+        files of other settings written more than :data:`FINDINGS_MAX_AGE_DAYS` ago (the date is in the
+        settings, so a file is only ever used on the day it was first written)."""
         entries = {key: self.findings[key] for result in results for key in result.cache_used
                    if key in self.findings}
         for result in results:
             entries.update(result.cache_made)
         unchanged = entries.keys() == self.findings.keys()
         self.findings = {}
-        path = self.folder.folder / self.findings_file()
+        name = self.findings_file()
         if not unchanged:
-            self._write_pack(path.name, entries)
-        elif entries:
-            try:
-                os.utime(path)  # used today: not old
-            except OSError:
-                pass
-        self._prune_findings(keep=path.name)
+            self._write_pack(name, entries)
+        self._prune_findings(keep=name)
 
     def _prune_findings(self, keep: str) -> None:
         import re
@@ -524,7 +520,7 @@ class _FileCache:
         (ext4 in the VM we measure on), and a cold build of 1,000 journeys
         wrote 1,000 more.
         """
-        return self.digest("linked", link_key, self.per_journey, self.contents)
+        return self.digest("linked", link_key, self.per_journey, "findings" if self.packed else "models")
 
     def path(self, key: str) -> Path:
         return self.folder.entry_path(key, "pickle")
