@@ -37,19 +37,23 @@ def digest(*parts: str | bytes) -> str:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """The version and every source and schema file of this cjmc (name, size, mtime).
+    """The version, every source, compiled module and schema file of this cjmc (name, size, mtime), and
+    which loader reads YAML.
 
     A cached result is only as good as the code that made it: a release bump,
-    an edited checkout or a reinstall all change this, and so every key.
+    an edited checkout or a reinstall all change this, and so every key. The
+    C loader's positions pickle as its own ``Mark`` type, so results made with
+    it are never read by a process without it (``CJMC_PURE_PYTHON=1``).
     """
     from . import __version__
+    from .load import yaml_loader
     from .resources import data_dir
 
     package = Path(__file__).resolve().parent
-    parts = [__version__]
+    parts = [__version__, "C loader" if yaml_loader._fast_load is not None else "Python loader"]
     for folder in (package, data_dir("schemas")):
         for path in sorted(folder.rglob("*")):
-            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            if path.suffix in (".py", ".json", ".so", ".pyd") and "__pycache__" not in path.parts:
                 stat = path.stat()
                 parts.append(f"{path.relative_to(folder).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
     return digest(*parts)

@@ -19,6 +19,7 @@ expand exponentially ("billion laughs").
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from sys import intern
@@ -33,6 +34,22 @@ MAX_DEPTH = 100
 MAX_VALUES = 1_000_000
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _c_loader() -> Any:
+    """The optional C loader's ``load`` (``_fastyaml.c``, built at install time when a compiler and libyaml's
+    headers are there), or None: then every file takes the Python path, with the same results.
+    ``CJMC_PURE_PYTHON=1`` turns it off."""
+    if os.environ.get("CJMC_PURE_PYTHON"):
+        return None
+    try:
+        from ._fastyaml import load
+    except ImportError:
+        return None
+    return load
+
+
+_fast_load = _c_loader()
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
@@ -167,8 +184,14 @@ def load_documents(text: str, file: str) -> tuple[list[Document], list[Diagnosti
     A syntax error stops the file (YAML cannot recover from it); duplicate keys
     and unsupported tags are reported and loading goes on.
     """
-    problems: list[Diagnostic] = []
     anchors = _may_have_anchors(text)
+    if _fast_load is not None and not anchors:
+        # The common case in C; None means the file has something only the Python path handles
+        # (an error, a tag, a duplicate or merge key...), and that path parses it again from the start.
+        loaded = _fast_load(text, LocDict, LocList, _plain_number, MAX_DEPTH, SHARED_TEXT)
+        if loaded is not None:
+            return [Document(file, index, data, line, column) for index, data, line, column in loaded], []
+    problems: list[Diagnostic] = []
     try:
         if anchors or not _PARSER_LIMITS_DEPTH:
             _check_depth(text, file)
@@ -461,27 +484,10 @@ class _Builder:
                     value_pos[key] = merged.value_pos[key]
 
     def scalar(self, node: ScalarNode) -> Any:
-        tag, value = _tag(node), node.value
-        if tag == STR or tag == TIMESTAMP:
-            return value if len(value) > SHARED_TEXT else intern(value)
-        if tag == NULL:
-            return None
-        if tag == BOOL:
-            return value.lower() == "true"
-        if tag == INT:
-            try:
-                return int(value, 0) if value[:2].lower() in ("0o", "0x") else int(value)
-            except ValueError:
-                return value
-        if tag == FLOAT:
-            special = value.lower().lstrip("+")
-            if special in (".inf", "-.inf", ".nan"):
-                return float(special.replace(".", ""))
-            try:
-                return float(value)
-            except ValueError:
-                return value
-        self.unsupported_tag(node)
+        value = _core_value(_tag(node), node.value)
+        if value is _UNSUPPORTED:
+            self.unsupported_tag(node)
+            return node.value
         return value
 
     def too_deep(self, node: Any) -> None:
@@ -494,6 +500,38 @@ class _Builder:
             self.file, mark.line + 1, mark.column + 1, "yaml-syntax",
             f"unsupported YAML tag `{node.tag}`",
             hint="remove the tag; journey maps use plain strings, numbers, lists and mappings"))
+
+
+_UNSUPPORTED = object()
+
+
+def _core_value(tag: str, value: str) -> Any:
+    """A scalar's value under its resolved ``tag``, or ``_UNSUPPORTED`` for a tag journey maps do not use."""
+    if tag == STR or tag == TIMESTAMP:
+        return value if len(value) > SHARED_TEXT else intern(value)
+    if tag == NULL:
+        return None
+    if tag == BOOL:
+        return value.lower() == "true"
+    if tag == INT:
+        try:
+            return int(value, 0) if value[:2].lower() in ("0o", "0x") else int(value)
+        except ValueError:
+            return value
+    if tag == FLOAT:
+        special = value.lower().lstrip("+")
+        if special in (".inf", "-.inf", ".nan"):
+            return float(special.replace(".", ""))
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return _UNSUPPORTED
+
+
+def _plain_number(value: str) -> Any:
+    """The value of an untagged plain scalar that starts like a number: the C loader asks for these."""
+    return _core_value(_implicit_tag(value), value)
 
 
 def comment_lines(text: str, marker: str = "cjmc:") -> list[tuple[int, str]]:

@@ -35,6 +35,17 @@ def test_wheel_contains_schemas_and_templates(wheel: Path) -> None:
     assert any(name.startswith("cjmc/_data/templates/") for name in names)
 
 
+def test_wheel_carries_the_c_loader_when_it_can_be_built(wheel: Path) -> None:
+    from cjmc.load import yaml_loader
+
+    names = zipfile.ZipFile(wheel).namelist()
+    built = [name for name in names if name.startswith("cjmc/load/_fastyaml") and name.endswith((".so", ".pyd"))]
+    if yaml_loader._fast_load is None and not os.environ.get("CJMC_REQUIRE_C_LOADER"):
+        pytest.skip("no C compiler or libyaml headers here: the wheel is pure Python")
+    assert built, "the C loader is missing from the wheel"
+    assert "-none-any.whl" not in wheel.name  # a wheel with a compiled part is tagged for its platform
+
+
 def test_installed_wheel_validates_the_example_project(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -54,3 +65,20 @@ def test_installed_wheel_validates_the_example_project(wheel: Path, tmp_path: Pa
     located = subprocess.run([str(python), "-c", "import cjmc.resources as r; print(r.data_dir('schemas'))"],
                              capture_output=True, text=True, cwd=tmp_path, env=clean_env, timeout=60)
     assert "site-packages" in located.stdout
+    from cjmc.load import yaml_loader
+
+    if yaml_loader._fast_load is not None:  # the installed wheel's own C loader is the one used
+        fast = subprocess.run([str(python), "-c", "import cjmc.load.yaml_loader as y; print(y._fast_load)"],
+                              capture_output=True, text=True, cwd=tmp_path, env=clean_env, timeout=60)
+        assert "built-in function load" in fast.stdout, fast.stdout + fast.stderr
+
+
+def test_without_the_c_loader_the_wheel_is_pure_python_and_still_builds(tmp_path: Path) -> None:
+    """A machine without a compiler or libyaml's headers gets a pure wheel: CJMC_PURE_PYTHON stands in for it."""
+    out = tmp_path / "dist"
+    env = {**os.environ, "CJMC_PURE_PYTHON": "1"}
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+                   check=True, timeout=600, env=env)
+    wheel = next(out.glob("cjmc-*.whl"))
+    assert wheel.name.endswith("-py3-none-any.whl")
+    assert not [name for name in zipfile.ZipFile(wheel).namelist() if name.endswith((".so", ".pyd"))]

@@ -1,0 +1,465 @@
+/* The loader's common case in C: libyaml's events straight to LocDict/LocList values.
+ *
+ * cjmc's Python loader (yaml_loader.py) composes PyYAML nodes, a Python object
+ * and two marks for every node, then walks them again to build position-keeping
+ * values: ~1.4 of a lint's ~3 CPU-s at 1,000 journeys. This module reads
+ * libyaml's events and makes the same values directly, with one small Mark
+ * object per position.
+ *
+ * It handles only what journey maps are made of: plain, quoted and block
+ * scalars, mappings with scalar keys, sequences. Anything else (a syntax
+ * error, an anchor or alias, an explicit tag, a merge key, a duplicate key, a
+ * complex key, nesting at the limit) makes load() return None, and the caller
+ * loads the file with the Python loader, which reports problems. So every
+ * diagnostic comes from one implementation, and this one only has to give the
+ * same values and positions for well-formed files (tests/core/test_fastyaml.py
+ * compares both on every file of the examples, fixtures and corpora).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <string.h>
+#include <yaml.h>
+
+/* ---- Mark: a position with 0-based line and column, like PyYAML's marks ---- */
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t line;
+    Py_ssize_t column;
+    Py_ssize_t index;
+} MarkObject;
+
+static PyTypeObject MarkType;
+
+static PyObject *
+mark_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t line, column, index = 0;
+    static char *names[] = {"line", "column", "index", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nn|n:Mark", names, &line, &column, &index))
+        return NULL;
+    MarkObject *self = (MarkObject *)type->tp_alloc(type, 0);
+    if (self != NULL) {
+        self->line = line;
+        self->column = column;
+        self->index = index;
+    }
+    return (PyObject *)self;
+}
+
+static PyObject *
+mark_reduce(MarkObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return Py_BuildValue("O(nnn)", Py_TYPE(self), self->line, self->column, self->index);
+}
+
+static PyObject *
+mark_repr(MarkObject *self)
+{
+    return PyUnicode_FromFormat("Mark(line=%zd, column=%zd, index=%zd)", self->line, self->column, self->index);
+}
+
+static PyMemberDef mark_members[] = {
+    {"line", T_PYSSIZET, offsetof(MarkObject, line), READONLY, "0-based line"},
+    {"column", T_PYSSIZET, offsetof(MarkObject, column), READONLY, "0-based column (characters)"},
+    {"index", T_PYSSIZET, offsetof(MarkObject, index), READONLY, "0-based offset in the text (characters)"},
+    {NULL}
+};
+
+static PyMethodDef mark_methods[] = {
+    {"__reduce__", (PyCFunction)mark_reduce, METH_NOARGS, NULL},
+    {NULL}
+};
+
+static PyTypeObject MarkType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cjmc.load._fastyaml.Mark",
+    .tp_doc = "Where a node, key or item starts: 0-based line and column, like PyYAML's marks.",
+    .tp_basicsize = sizeof(MarkObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = mark_new,
+    .tp_repr = (reprfunc)mark_repr,
+    .tp_members = mark_members,
+    .tp_methods = mark_methods,
+};
+
+static PyObject *
+make_mark(const yaml_mark_t *mark)
+{
+    MarkObject *self = PyObject_New(MarkObject, &MarkType);
+    if (self != NULL) {
+        self->line = (Py_ssize_t)mark->line;
+        self->column = (Py_ssize_t)mark->column;
+        self->index = (Py_ssize_t)mark->index;
+    }
+    return (PyObject *)self;
+}
+
+/* ---- The builder ---- */
+
+typedef struct {
+    yaml_parser_t parser;
+    PyTypeObject *locdict;
+    PyTypeObject *loclist;
+    PyObject *number;      /* the Python loader's value of a plain scalar that starts like a number */
+    Py_ssize_t max_depth;  /* a collection this deep goes to the Python loader, which reports it */
+    Py_ssize_t shared;     /* texts up to this many characters are interned */
+    int fallback;          /* set when the file needs the Python loader */
+} Builder;
+
+static PyObject *s_pos, *s_key_pos, *s_value_pos, *s_item_pos, *empty_tuple;
+
+/* Returns NULL with no exception set when the file needs the Python loader. */
+static PyObject *build(Builder *b, yaml_event_t *event, Py_ssize_t depth);
+
+static int
+next_event(Builder *b, yaml_event_t *event)
+{
+    if (!yaml_parser_parse(&b->parser, event)) {
+        b->fallback = 1;  /* a syntax error: the Python loader words it */
+        return 0;
+    }
+    return 1;
+}
+
+static PyObject *
+give_up(Builder *b)
+{
+    b->fallback = 1;
+    return NULL;
+}
+
+static PyObject *
+text(Builder *b, const char *value, size_t length)
+{
+    PyObject *result = PyUnicode_DecodeUTF8(value, (Py_ssize_t)length, "strict");
+    if (result != NULL && PyUnicode_GET_LENGTH(result) <= b->shared)
+        PyUnicode_InternInPlace(&result);
+    return result;
+}
+
+static int
+is_word(const char *value, size_t length, const char *word)
+{
+    return length == strlen(word) && memcmp(value, word, length) == 0;
+}
+
+/* A scalar as the YAML 1.2 core schema reads it (the Python loader's _Builder.build and scalar). */
+static PyObject *
+scalar(Builder *b, yaml_event_t *event)
+{
+    if (event->data.scalar.tag != NULL || event->data.scalar.anchor != NULL)
+        return give_up(b);
+    const char *value = (const char *)event->data.scalar.value;
+    size_t length = event->data.scalar.length;
+    if (event->data.scalar.plain_implicit) {
+        if (length == 0)
+            Py_RETURN_NONE;
+        char first = value[0];
+        if (first != '\0' && strchr("tTfFnN~<", first) != NULL) {
+            if (is_word(value, length, "true") || is_word(value, length, "True") || is_word(value, length, "TRUE"))
+                Py_RETURN_TRUE;
+            if (is_word(value, length, "false") || is_word(value, length, "False")
+                    || is_word(value, length, "FALSE"))
+                Py_RETURN_FALSE;
+            if (is_word(value, length, "~") || is_word(value, length, "null") || is_word(value, length, "Null")
+                    || is_word(value, length, "NULL"))
+                Py_RETURN_NONE;
+            if (is_word(value, length, "<<"))
+                return give_up(b);  /* a merge key as a value: the Python loader reports the tag */
+        }
+        else if (first != '\0' && strchr("-+0123456789.", first) != NULL) {
+            PyObject *raw = PyUnicode_DecodeUTF8(value, (Py_ssize_t)length, "strict");
+            if (raw == NULL)
+                return NULL;
+            PyObject *result = PyObject_CallOneArg(b->number, raw);
+            Py_DECREF(raw);
+            return result;
+        }
+    }
+    return text(b, value, length);
+}
+
+/* Sets ``count`` slots of ``object`` and gives up the references to their values, whatever happens. */
+static int
+set_slots(PyObject *object, PyObject *const *names, PyObject *const *values, int count)
+{
+    int failed = 0;
+    for (int i = 0; i < count; i++) {
+        if (!failed && PyObject_SetAttr(object, names[i], values[i]) < 0)
+            failed = 1;
+        Py_DECREF(values[i]);
+    }
+    return failed ? -1 : 0;
+}
+
+static PyObject *
+sequence(Builder *b, yaml_event_t *start, Py_ssize_t depth)
+{
+    if (depth >= b->max_depth || start->data.sequence_start.tag != NULL
+            || start->data.sequence_start.anchor != NULL)
+        return give_up(b);
+    PyObject *result = b->loclist->tp_new(b->loclist, empty_tuple, NULL);
+    PyObject *positions = PyList_New(0);
+    PyObject *pos = make_mark(&start->start_mark);
+    if (result == NULL || positions == NULL || pos == NULL)
+        goto fail;
+    for (;;) {
+        yaml_event_t event;
+        if (!next_event(b, &event))
+            goto fail;
+        if (event.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&event);
+            break;
+        }
+        PyObject *mark = make_mark(&event.start_mark);
+        if (mark == NULL) {
+            yaml_event_delete(&event);
+            goto fail;
+        }
+        int failed = PyList_Append(positions, mark);
+        Py_DECREF(mark);
+        if (failed) {
+            yaml_event_delete(&event);
+            goto fail;
+        }
+        PyObject *item = build(b, &event, depth + 1);
+        if (item == NULL)
+            goto fail;
+        failed = PyList_Append(result, item);
+        Py_DECREF(item);
+        if (failed)
+            goto fail;
+    }
+    PyObject *names[] = {s_pos, s_item_pos}, *values[] = {pos, positions};
+    if (set_slots(result, names, values, 2) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    return result;
+fail:
+    Py_XDECREF(result);
+    Py_XDECREF(positions);
+    Py_XDECREF(pos);
+    return NULL;
+}
+
+static PyObject *
+mapping(Builder *b, yaml_event_t *start, Py_ssize_t depth)
+{
+    if (depth >= b->max_depth || start->data.mapping_start.tag != NULL
+            || start->data.mapping_start.anchor != NULL)
+        return give_up(b);
+    PyObject *result = b->locdict->tp_new(b->locdict, empty_tuple, NULL);
+    PyObject *key_pos = PyDict_New();
+    PyObject *value_pos = PyDict_New();
+    PyObject *pos = make_mark(&start->start_mark);
+    PyObject *key = NULL;
+    if (result == NULL || key_pos == NULL || value_pos == NULL || pos == NULL)
+        goto fail;
+    for (;;) {
+        yaml_event_t event;
+        if (!next_event(b, &event))
+            goto fail;
+        if (event.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&event);
+            break;
+        }
+        if (event.type != YAML_SCALAR_EVENT || event.data.scalar.tag != NULL || event.data.scalar.anchor != NULL
+                || is_word((const char *)event.data.scalar.value, event.data.scalar.length, "<<")) {
+            yaml_event_delete(&event);  /* a complex key, a tagged key or a merge key */
+            give_up(b);
+            goto fail;
+        }
+        key = PyUnicode_DecodeUTF8((const char *)event.data.scalar.value,
+                                   (Py_ssize_t)event.data.scalar.length, "strict");
+        PyObject *key_mark = key == NULL ? NULL : make_mark(&event.start_mark);
+        yaml_event_delete(&event);
+        if (key_mark == NULL)
+            goto fail;
+        PyUnicode_InternInPlace(&key);
+        int found = PyDict_Contains(result, key);
+        if (found != 0) {  /* a duplicate key (the Python loader reports it), or an error */
+            Py_DECREF(key_mark);
+            if (found > 0)
+                give_up(b);
+            goto fail;
+        }
+        int failed = PyDict_SetItem(key_pos, key, key_mark);
+        Py_DECREF(key_mark);
+        if (failed || !next_event(b, &event))
+            goto fail;
+        PyObject *value_mark = make_mark(&event.start_mark);
+        if (value_mark == NULL) {
+            yaml_event_delete(&event);
+            goto fail;
+        }
+        failed = PyDict_SetItem(value_pos, key, value_mark);
+        Py_DECREF(value_mark);
+        if (failed) {
+            yaml_event_delete(&event);
+            goto fail;
+        }
+        PyObject *value = build(b, &event, depth + 1);
+        if (value == NULL)
+            goto fail;
+        failed = PyDict_SetItem(result, key, value);
+        Py_DECREF(value);
+        Py_CLEAR(key);
+        if (failed)
+            goto fail;
+    }
+    PyObject *names[] = {s_pos, s_key_pos, s_value_pos}, *values[] = {pos, key_pos, value_pos};
+    if (set_slots(result, names, values, 3) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    return result;
+fail:
+    Py_XDECREF(key);
+    Py_XDECREF(result);
+    Py_XDECREF(key_pos);
+    Py_XDECREF(value_pos);
+    Py_XDECREF(pos);
+    return NULL;
+}
+
+/* ``event`` is deleted here, whatever happens. */
+static PyObject *
+build(Builder *b, yaml_event_t *event, Py_ssize_t depth)
+{
+    PyObject *result;
+    switch (event->type) {
+    case YAML_SCALAR_EVENT:
+        result = scalar(b, event);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        result = mapping(b, event, depth);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        result = sequence(b, event, depth);
+        break;
+    default:  /* an alias */
+        result = give_up(b);
+    }
+    yaml_event_delete(event);
+    return result;
+}
+
+static int
+has_byte_order_mark(const char *text, size_t size)
+{
+    const char *end = text + size, *at = text;
+    while ((at = memchr(at, '\xef', (size_t)(end - at))) != NULL) {
+        if (end - at >= 3 && at[1] == '\xbb' && at[2] == '\xbf')
+            return 1;
+        at++;
+    }
+    return 0;
+}
+
+/* load(text, locdict, loclist, number, max_depth, shared) -> [(index, value, line, column)] or None */
+static PyObject *
+load(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *source;
+    Builder b;
+    memset(&b, 0, sizeof(b));
+    if (!PyArg_ParseTuple(args, "UO!O!Onn:load", &source, &PyType_Type, &b.locdict, &PyType_Type, &b.loclist,
+                          &b.number, &b.max_depth, &b.shared))
+        return NULL;
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(source, &size);
+    if (utf8 == NULL)
+        return NULL;
+    if (has_byte_order_mark(utf8, (size_t)size))
+        Py_RETURN_NONE;  /* a byte order mark inside the text: PyYAML's libyaml and this one count it apart */
+    if (!yaml_parser_initialize(&b.parser))
+        return PyErr_NoMemory();
+    yaml_parser_set_input_string(&b.parser, (const unsigned char *)utf8, (size_t)size);
+    yaml_parser_set_encoding(&b.parser, YAML_UTF8_ENCODING);
+
+    PyObject *documents = PyList_New(0);
+    yaml_event_t event;
+    Py_ssize_t index = 0;
+    if (documents == NULL || !next_event(&b, &event))
+        goto fail;
+    yaml_event_delete(&event);  /* the stream's start */
+    for (;;) {
+        if (!next_event(&b, &event))
+            goto fail;
+        if (event.type == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&event);
+            break;
+        }
+        yaml_event_delete(&event);  /* a document's start */
+        if (!next_event(&b, &event))
+            goto fail;
+        yaml_mark_t start = event.start_mark;
+        PyObject *value = build(&b, &event, 0);
+        if (value == NULL)
+            goto fail;
+        if (!next_event(&b, &event)) {
+            Py_DECREF(value);
+            goto fail;
+        }
+        yaml_event_delete(&event);  /* the document's end */
+        if (value != Py_None) {
+            PyObject *document = Py_BuildValue("(nNnn)", index, value, (Py_ssize_t)start.line + 1,
+                                               (Py_ssize_t)start.column + 1);
+            if (document == NULL || PyList_Append(documents, document) < 0) {
+                Py_XDECREF(document);
+                goto fail;
+            }
+            Py_DECREF(document);
+        }
+        else
+            Py_DECREF(value);
+        index++;
+    }
+    yaml_parser_delete(&b.parser);
+    return documents;
+fail:
+    yaml_parser_delete(&b.parser);
+    Py_XDECREF(documents);
+    if (b.fallback && !PyErr_Occurred())
+        Py_RETURN_NONE;
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"load", load, METH_VARARGS,
+     "load(text, locdict, loclist, number, max_depth, shared) -> [(index, value, line, column)], or None "
+     "when the text needs the Python loader."},
+    {NULL}
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "cjmc.load._fastyaml",
+    "libyaml's events to position-keeping values, for well-formed journey maps.", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__fastyaml(void)
+{
+    if (PyType_Ready(&MarkType) < 0)
+        return NULL;
+    s_pos = PyUnicode_InternFromString("pos");
+    s_key_pos = PyUnicode_InternFromString("key_pos");
+    s_value_pos = PyUnicode_InternFromString("value_pos");
+    s_item_pos = PyUnicode_InternFromString("item_pos");
+    empty_tuple = PyTuple_New(0);
+    if (s_pos == NULL || s_key_pos == NULL || s_value_pos == NULL || s_item_pos == NULL || empty_tuple == NULL)
+        return NULL;
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL)
+        return NULL;
+    Py_INCREF(&MarkType);
+    if (PyModule_AddObject(module, "Mark", (PyObject *)&MarkType) < 0) {
+        Py_DECREF(&MarkType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
