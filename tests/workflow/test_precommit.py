@@ -79,8 +79,8 @@ def test_pre_commit_try_repo(tmp_path):
     source = tmp_path / "cjmc-src"
     source.mkdir()
     for name in ("cjmc", "schemas", "templates"):
-        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for name in ("pyproject.toml", ".pre-commit-hooks.yaml", "README.md"):
+        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
+    for name in ("pyproject.toml", "hatch_build.py", ".pre-commit-hooks.yaml", "README.md"):
         if (REPO / name).is_file():
             shutil.copy2(REPO / name, source / name)
     if not (source / "README.md").exists():
