@@ -145,6 +145,23 @@ is_word(const char *value, size_t length, const char *word)
     return length == strlen(word) && memcmp(value, word, length) == 0;
 }
 
+/* An int for [-+]?[0-9]{1,18} (an emotion, a target, an actual: most numbers in journey maps), else NULL
+ * with no exception set: the Python loader's _plain_number reads anything else. */
+static PyObject *
+small_decimal(const char *value, size_t length)
+{
+    size_t at = (value[0] == '-' || value[0] == '+') ? 1 : 0;
+    if (length == at || length - at > 18)
+        return NULL;
+    long long number = 0;
+    for (size_t i = at; i < length; i++) {
+        if (value[i] < '0' || value[i] > '9')
+            return NULL;
+        number = number * 10 + (value[i] - '0');
+    }
+    return PyLong_FromLongLong(value[0] == '-' ? -number : number);
+}
+
 /* A scalar as the YAML 1.2 core schema reads it (the Python loader's _Builder.build and scalar). */
 static PyObject *
 scalar(Builder *b, yaml_event_t *event)
@@ -170,6 +187,9 @@ scalar(Builder *b, yaml_event_t *event)
                 return give_up(b);  /* a merge key as a value: the Python loader reports the tag */
         }
         else if (first != '\0' && strchr("-+0123456789.", first) != NULL) {
+            PyObject *number = small_decimal(value, length);
+            if (number != NULL)
+                return number;
             PyObject *raw = PyUnicode_DecodeUTF8(value, (Py_ssize_t)length, "strict");
             if (raw == NULL)
                 return NULL;

@@ -166,6 +166,7 @@ def test_plain_scalars_resolve_the_same(text: str, monkeypatch) -> None:
     "\ufeffa: 1\n", "a:\nb: ''\nc: \"\"\n", "%YAML 1.1\n---\na: 1\n", "{a: 1, b: [x, y], c: {d: e}}\n",
     "a: 0x1F\nb: 0o17\nc: -.inf\nd: .NaN\ne: +1\nf: 1_000\ng: 2026-06-01\nh: 1e3\n",
     "2026: a\ntrue: b\nnull: c\n1.5: d\n",
+    "n: [-0, +12, 007, -, +, 999999999999999999, 9999999999999999999, -999999999999999999, 1" + "0" * 5000 + "]\n",
 ])
 def test_edge_cases_load_the_same(text: str, monkeypatch) -> None:
     assert_same(text, monkeypatch)
