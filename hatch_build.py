@@ -5,9 +5,11 @@ gives the same values, positions and problems, and is used for every file
 the C loader does not take. Building it needs a C compiler, Python's headers
 and libyaml's (Debian: ``gcc python3-dev libyaml-dev``); when any is missing,
 or ``CJMC_PURE_PYTHON=1`` is set, the wheel is pure Python and the install
-goes on with a warning. We call the compiler that built Python ourselves
-(``sysconfig``'s ``LDSHARED`` and ``CFLAGS``) instead of requiring
-setuptools in the build environment for one file.
+goes on with a warning. ``CPPFLAGS``, ``CFLAGS`` and ``LDFLAGS`` are passed
+on, so libyaml's headers and library can be named where the compiler does not
+look. We call the compiler that built Python ourselves (``sysconfig``'s
+``LDSHARED`` and ``CFLAGS``) instead of requiring setuptools in the build
+environment for one file.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def compile_extension(root: Path, target: Path) -> str | None:
         return "this Python does not say how to link an extension"
     include = sysconfig.get_paths()["include"]
     flags = shlex.split(sysconfig.get_config_var("CFLAGS") or "")
+    # The user's own flags, as any C build takes them: where libyaml is when the compiler does not know.
+    flags += [flag for name in ("CPPFLAGS", "CFLAGS", "LDFLAGS") for flag in shlex.split(os.environ.get(name, ""))]
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     command = [*shlex.split(link), *flags, "-fPIC", f"-I{include}", str(root / SOURCE), "-lyaml", "-o", str(partial)]

@@ -391,8 +391,12 @@ load(PyObject *Py_UNUSED(module), PyObject *args)
         return NULL;
     Py_ssize_t size;
     const char *utf8 = PyUnicode_AsUTF8AndSize(source, &size);
-    if (utf8 == NULL)
-        return NULL;
+    if (utf8 == NULL) {  /* a lone surrogate: whatever the Python loader makes of it */
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
+            return NULL;
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
     if (has_byte_order_mark(utf8, (size_t)size))
         Py_RETURN_NONE;  /* a byte order mark inside the text: PyYAML's libyaml and this one count it apart */
     if (!yaml_parser_initialize(&b.parser))

@@ -195,6 +195,10 @@ def test_any_dumped_value_loads_the_same(value, flow, indent, monkeypatch) -> No
     assert_same(yaml.safe_dump(value, default_flow_style=flow, indent=indent + 1, allow_unicode=True), monkeypatch)
 
 
+def test_a_lone_surrogate_is_left_to_the_python_loader() -> None:
+    assert not taken_by_c("a: '\udc80'\n")
+
+
 def test_positions_count_characters_not_bytes() -> None:
     documents, _ = load_documents("a: 'é😀'\nb:\n  - 😀: x\n", "f.yaml")
     data = documents[0].data
