@@ -111,7 +111,7 @@ typedef struct {
 static PyObject *s_pos, *s_key_pos, *s_value_pos, *s_item_pos, *empty_tuple;
 
 /* Returns NULL with no exception set when the file needs the Python loader. */
-static PyObject *build(Builder *b, yaml_event_t *event, Py_ssize_t depth);
+static PyObject *build(Builder *b, yaml_event_t *event, Py_ssize_t depth, PyObject *mark);
 
 static int
 next_event(Builder *b, yaml_event_t *event)
@@ -130,12 +130,44 @@ give_up(Builder *b)
     return NULL;
 }
 
+/* The interned texts met last, by a hash of their bytes: keys and short values recur (`id`, `name`, a
+ * severity on every pain point, a channel on every step), and a hit costs no decoding, no allocation and no
+ * look-up in Python's table of interned strings. ASCII only, so that a text's bytes are its characters. */
+#define TEXT_CACHE_SIZE 4096
+#define TEXT_CACHE_LONGEST 64
+static PyObject *text_cache[TEXT_CACHE_SIZE];
+
+/* ``value`` as a new reference: interned when ``intern`` is set, or when it has at most ``shared`` characters. */
 static PyObject *
-text(Builder *b, const char *value, size_t length)
+text(const char *value, size_t length, int intern, Py_ssize_t shared)
 {
+    PyObject **slot = NULL;
+    if (length <= TEXT_CACHE_LONGEST && (intern || (Py_ssize_t)length <= shared)) {
+        uint32_t hash = 2166136261u;  /* FNV-1a */
+        unsigned char high = 0;
+        for (size_t i = 0; i < length; i++) {
+            unsigned char c = (unsigned char)value[i];
+            high |= c;
+            hash = (hash ^ c) * 16777619u;
+        }
+        if (high < 0x80) {
+            slot = &text_cache[hash & (TEXT_CACHE_SIZE - 1)];
+            PyObject *hit = *slot;
+            if (hit != NULL && PyUnicode_GET_LENGTH(hit) == (Py_ssize_t)length
+                    && memcmp(PyUnicode_1BYTE_DATA(hit), value, length) == 0) {
+                Py_INCREF(hit);
+                return hit;
+            }
+        }
+    }
     PyObject *result = PyUnicode_DecodeUTF8(value, (Py_ssize_t)length, "strict");
-    if (result != NULL && PyUnicode_GET_LENGTH(result) <= b->shared)
-        PyUnicode_InternInPlace(&result);
+    if (result == NULL || !(intern || PyUnicode_GET_LENGTH(result) <= shared))
+        return result;
+    PyUnicode_InternInPlace(&result);
+    if (slot != NULL) {
+        Py_INCREF(result);
+        Py_XSETREF(*slot, result);
+    }
     return result;
 }
 
@@ -198,7 +230,7 @@ scalar(Builder *b, yaml_event_t *event)
             return result;
         }
     }
-    return text(b, value, length);
+    return text(value, length, 0, b->shared);
 }
 
 /* Sets ``count`` slots of ``object`` and gives up the references to their values, whatever happens. */
@@ -215,15 +247,15 @@ set_slots(PyObject *object, PyObject *const *names, PyObject *const *values, int
 }
 
 static PyObject *
-sequence(Builder *b, yaml_event_t *start, Py_ssize_t depth)
+sequence(Builder *b, yaml_event_t *start, Py_ssize_t depth, PyObject *pos)
 {
     if (depth >= b->max_depth || start->data.sequence_start.tag != NULL
             || start->data.sequence_start.anchor != NULL)
         return give_up(b);
     PyObject *result = b->loclist->tp_new(b->loclist, empty_tuple, NULL);
     PyObject *positions = PyList_New(0);
-    PyObject *pos = make_mark(&start->start_mark);
-    if (result == NULL || positions == NULL || pos == NULL)
+    Py_INCREF(pos);  /* the sequence's position is the one its parent keeps for it, as in PyYAML's nodes */
+    if (result == NULL || positions == NULL)
         goto fail;
     for (;;) {
         yaml_event_t event;
@@ -244,7 +276,7 @@ sequence(Builder *b, yaml_event_t *start, Py_ssize_t depth)
             yaml_event_delete(&event);
             goto fail;
         }
-        PyObject *item = build(b, &event, depth + 1);
+        PyObject *item = build(b, &event, depth + 1, mark);  /* ``positions`` holds ``mark`` */
         if (item == NULL)
             goto fail;
         failed = PyList_Append(result, item);
@@ -266,7 +298,7 @@ fail:
 }
 
 static PyObject *
-mapping(Builder *b, yaml_event_t *start, Py_ssize_t depth)
+mapping(Builder *b, yaml_event_t *start, Py_ssize_t depth, PyObject *pos)
 {
     if (depth >= b->max_depth || start->data.mapping_start.tag != NULL
             || start->data.mapping_start.anchor != NULL)
@@ -274,9 +306,9 @@ mapping(Builder *b, yaml_event_t *start, Py_ssize_t depth)
     PyObject *result = b->locdict->tp_new(b->locdict, empty_tuple, NULL);
     PyObject *key_pos = PyDict_New();
     PyObject *value_pos = PyDict_New();
-    PyObject *pos = make_mark(&start->start_mark);
     PyObject *key = NULL;
-    if (result == NULL || key_pos == NULL || value_pos == NULL || pos == NULL)
+    Py_INCREF(pos);  /* the mapping's position is the one its parent keeps for it, as in PyYAML's nodes */
+    if (result == NULL || key_pos == NULL || value_pos == NULL)
         goto fail;
     for (;;) {
         yaml_event_t event;
@@ -292,13 +324,11 @@ mapping(Builder *b, yaml_event_t *start, Py_ssize_t depth)
             give_up(b);
             goto fail;
         }
-        key = PyUnicode_DecodeUTF8((const char *)event.data.scalar.value,
-                                   (Py_ssize_t)event.data.scalar.length, "strict");
+        key = text((const char *)event.data.scalar.value, event.data.scalar.length, 1, 0);
         PyObject *key_mark = key == NULL ? NULL : make_mark(&event.start_mark);
         yaml_event_delete(&event);
         if (key_mark == NULL)
             goto fail;
-        PyUnicode_InternInPlace(&key);
         int found = PyDict_Contains(result, key);
         if (found != 0) {  /* a duplicate key (the Python loader reports it), or an error */
             Py_DECREF(key_mark);
@@ -321,7 +351,7 @@ mapping(Builder *b, yaml_event_t *start, Py_ssize_t depth)
             yaml_event_delete(&event);
             goto fail;
         }
-        PyObject *value = build(b, &event, depth + 1);
+        PyObject *value = build(b, &event, depth + 1, value_mark);  /* ``value_pos`` holds ``value_mark`` */
         if (value == NULL)
             goto fail;
         failed = PyDict_SetItem(result, key, value);
@@ -345,9 +375,9 @@ fail:
     return NULL;
 }
 
-/* ``event`` is deleted here, whatever happens. */
+/* ``event`` is deleted here, whatever happens; ``mark`` (borrowed) is where it starts. */
 static PyObject *
-build(Builder *b, yaml_event_t *event, Py_ssize_t depth)
+build(Builder *b, yaml_event_t *event, Py_ssize_t depth, PyObject *mark)
 {
     PyObject *result;
     switch (event->type) {
@@ -355,10 +385,10 @@ build(Builder *b, yaml_event_t *event, Py_ssize_t depth)
         result = scalar(b, event);
         break;
     case YAML_MAPPING_START_EVENT:
-        result = mapping(b, event, depth);
+        result = mapping(b, event, depth, mark);
         break;
     case YAML_SEQUENCE_START_EVENT:
-        result = sequence(b, event, depth);
+        result = sequence(b, event, depth, mark);
         break;
     default:  /* an alias */
         result = give_up(b);
@@ -421,7 +451,13 @@ load(PyObject *Py_UNUSED(module), PyObject *args)
         if (!next_event(&b, &event))
             goto fail;
         yaml_mark_t start = event.start_mark;
-        PyObject *value = build(&b, &event, 0);
+        PyObject *root = make_mark(&start);
+        if (root == NULL) {
+            yaml_event_delete(&event);
+            goto fail;
+        }
+        PyObject *value = build(&b, &event, 0, root);
+        Py_DECREF(root);
         if (value == NULL)
             goto fail;
         if (!next_event(&b, &event)) {
