@@ -194,6 +194,33 @@ small_decimal(const char *value, size_t length)
     return PyLong_FromLongLong(value[0] == '-' ? -number : number);
 }
 
+/* A float for [-+]?[0-9]+\.[0-9]* of up to 31 characters (a metric's target or actual), else NULL with no
+ * exception set. PyOS_string_to_double is what float() uses, so the value is the one float(value) gives. */
+static PyObject *
+small_fraction(const char *value, size_t length)
+{
+    char digits[32];
+    size_t at = (value[0] == '-' || value[0] == '+') ? 1 : 0, point = 0;
+    if (length >= sizeof(digits) || length == at || value[at] < '0' || value[at] > '9')
+        return NULL;
+    for (size_t i = at; i < length; i++) {
+        if (value[i] == '.' && point == 0)
+            point = i;
+        else if (value[i] < '0' || value[i] > '9')
+            return NULL;
+    }
+    if (point == 0)
+        return NULL;
+    memcpy(digits, value, length);
+    digits[length] = '\0';
+    double number = PyOS_string_to_double(digits, NULL, NULL);
+    if (number == -1.0 && PyErr_Occurred()) {  /* not expected of these digits: the Python loader decides */
+        PyErr_Clear();
+        return NULL;
+    }
+    return PyFloat_FromDouble(number);
+}
+
 /* A scalar as the YAML 1.2 core schema reads it (the Python loader's _Builder.build and scalar). */
 static PyObject *
 scalar(Builder *b, yaml_event_t *event)
@@ -220,7 +247,9 @@ scalar(Builder *b, yaml_event_t *event)
         }
         else if (first != '\0' && strchr("-+0123456789.", first) != NULL) {
             PyObject *number = small_decimal(value, length);
-            if (number != NULL)
+            if (number == NULL && !PyErr_Occurred())
+                number = small_fraction(value, length);
+            if (number != NULL || PyErr_Occurred())
                 return number;
             PyObject *raw = PyUnicode_DecodeUTF8(value, (Py_ssize_t)length, "strict");
             if (raw == NULL)

@@ -167,6 +167,8 @@ def test_plain_scalars_resolve_the_same(text: str, monkeypatch) -> None:
     "a: 0x1F\nb: 0o17\nc: -.inf\nd: .NaN\ne: +1\nf: 1_000\ng: 2026-06-01\nh: 1e3\n",
     "2026: a\ntrue: b\nnull: c\n1.5: d\n",
     "n: [-0, +12, 007, -, +, 999999999999999999, 9999999999999999999, -999999999999999999, 1" + "0" * 5000 + "]\n",
+    "f: [1., -0.0, +.5, 00.10, 1.2.3, 65.9, -3.25, 0.1, 2.5e3, 1.7976931348623157, 12345678901234567890123456789.5, "
+    "123456789012345678901234567890.5, 1e400, 4.9e-324, -., 3.]\n",
 ])
 def test_edge_cases_load_the_same(text: str, monkeypatch) -> None:
     assert_same(text, monkeypatch)
