@@ -13,6 +13,7 @@ import sys
 import click
 
 from .. import __version__
+from ..load.c_loader import c_loader
 
 # command name -> "module:attribute", imported on first use
 COMMANDS = {
@@ -70,7 +71,8 @@ def _available(name: str) -> bool:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="cjmc")
+@click.version_option(__version__, "-V", "--version", prog_name="cjmc",
+                      message=f"%(prog)s, version %(version)s\nYAML loader: {c_loader()[1]}")
 def cli() -> None:
     """cjmc: validate, lint and publish customer journey maps kept as YAML."""
 

@@ -19,7 +19,6 @@ expand exponentially ("billion laughs").
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from sys import intern
@@ -29,6 +28,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..diagnostics import Diagnostic, Position
+from .c_loader import c_loader
 
 MAX_DEPTH = 100
 MAX_VALUES = 1_000_000
@@ -36,20 +36,8 @@ MAX_VALUES = 1_000_000
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _c_loader() -> Any:
-    """The optional C loader's ``load`` (``_fastyaml.c``, built at install time when a compiler and libyaml's
-    headers are there), or None: then every file takes the Python path, with the same results.
-    ``CJMC_PURE_PYTHON=1`` turns it off."""
-    if os.environ.get("CJMC_PURE_PYTHON"):
-        return None
-    try:
-        from ._fastyaml import load
-    except ImportError:
-        return None
-    return load
-
-
-_fast_load = _c_loader()
+# The optional C loader takes the files it can (see c_loader.py); None: every file takes the Python path.
+_fast_load = c_loader()[0]
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"

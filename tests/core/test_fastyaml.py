@@ -218,10 +218,31 @@ def test_marks_pickle_and_read_like_pyyaml_marks() -> None:
 
 
 def test_cjmc_pure_python_turns_the_c_loader_off(monkeypatch) -> None:
+    from cjmc.load.c_loader import c_loader
+
     monkeypatch.setenv("CJMC_PURE_PYTHON", "1")
-    assert yaml_loader._c_loader() is None
+    assert c_loader() == (None, "Python (CJMC_PURE_PYTHON is set)")
     monkeypatch.delenv("CJMC_PURE_PYTHON")
-    assert yaml_loader._c_loader() is FAST
+    assert c_loader() == (FAST, "C (libyaml)")
+    monkeypatch.setitem(sys.modules, "cjmc.load._fastyaml", None)  # as if it had not been built
+    assert c_loader() == (None, "Python (the C loader was not built at install time)")
+
+
+@pytest.mark.parametrize("pure, says", [("", "YAML loader: C (libyaml)"),
+                                        ("1", "YAML loader: Python (CJMC_PURE_PYTHON is set)")])
+def test_version_says_which_loader_reads_yaml(pure: str, says: str) -> None:
+    import subprocess
+
+    env = {**os.environ, "CJMC_PURE_PYTHON": pure}
+    done = subprocess.run([sys.executable, "-m", "cjmc", "--version"], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.splitlines() == [f"cjmc, version {_version()}", says]
+
+
+def _version() -> str:
+    from cjmc import __version__
+
+    return __version__
 
 
 def test_random_byte_soup_never_crashes_the_c_loader(monkeypatch) -> None:
