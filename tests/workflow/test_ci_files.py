@@ -24,6 +24,9 @@ def test_action_is_a_composite_that_lints_uploads_and_comments():
     assert "<!-- cjmc-diff -->" in scripts and "gh api" in scripts
     # inputs reach scripts through the environment, never pasted into the script text
     assert "${{ inputs." not in scripts
+    # the log says which YAML loader the install built (the C loader needs gcc and libyaml's headers)
+    install = next(step for step in steps if step.get("name") == "Install cjmc")
+    assert install["run"].split()[-2:] == ["cjmc", "--version"]
 
 
 def test_action_keeps_the_compile_cache_that_lint_cache_reads():
