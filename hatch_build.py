@@ -1,6 +1,6 @@
 """Compile cjmc's optional C loader, ``cjmc/load/_fastyaml.c``, when this machine can.
 
-cjmc is complete without it: the Python loader (``cjmc/load/yaml_loader.py``)
+cjmc is complete without it: the Python loader (``cjmc/load/pyyaml_loader.py``)
 gives the same values, positions and problems, and is used for every file
 the C loader does not take. Building it needs a C compiler, Python's headers
 and libyaml's (Debian: ``gcc python3-dev libyaml-dev``); when any is missing,

@@ -197,6 +197,18 @@ def test_any_dumped_value_loads_the_same(value, flow, indent, monkeypatch) -> No
     assert_same(yaml.safe_dump(value, default_flow_style=flow, indent=indent + 1, allow_unicode=True), monkeypatch)
 
 
+def test_pyyaml_is_imported_only_for_a_file_the_c_loader_gives_back() -> None:
+    """Importing PyYAML was ~9 % of validating a small project; with the C loader, well-formed maps never need it."""
+    import subprocess
+
+    script = ("import sys; from cjmc.pipeline import compile_project; from cjmc.load.yaml_loader import load_documents; "
+              "compile_project(sys.argv[1]); print('yaml' in sys.modules); "
+              "load_documents('a: !!str 1', 'f.yaml'); print('yaml' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script, str(ROOT / "examples")], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "CJMC_PURE_PYTHON": ""})
+    assert done.stdout.split() == ["False", "True"], done.stdout + done.stderr
+
+
 def test_a_lone_surrogate_is_left_to_the_python_loader() -> None:
     assert not taken_by_c("a: '\udc80'\n")
 

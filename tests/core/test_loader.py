@@ -95,11 +95,11 @@ def test_merge_keys_merge_with_explicit_keys_winning() -> None:
 @pytest.fixture(params=["libyaml limits depth", "scan first"])
 def depth_guard(request, monkeypatch):
     """Both ways of refusing deep nesting: the builder behind libyaml >= 0.2.6's own limit, or a scan first."""
-    from cjmc.load import yaml_loader
+    from cjmc.load import pyyaml_loader
 
     if request.param == "scan first":
-        monkeypatch.setattr(yaml_loader, "_PARSER_LIMITS_DEPTH", False)
-    elif not yaml_loader._PARSER_LIMITS_DEPTH:
+        monkeypatch.setattr(pyyaml_loader, "_PARSER_LIMITS_DEPTH", False)
+    elif not pyyaml_loader._PARSER_LIMITS_DEPTH:
         pytest.skip("this PyYAML's libyaml is older than 0.2.6: only the scan guards the composer")
     return request.param
 
