@@ -201,7 +201,8 @@ def test_pyyaml_is_imported_only_for_a_file_the_c_loader_gives_back() -> None:
     """Importing PyYAML was ~9 % of validating a small project; with the C loader, well-formed maps never need it."""
     import subprocess
 
-    script = ("import sys; from cjmc.pipeline import compile_project; from cjmc.load.yaml_loader import load_documents; "
+    script = ("import sys; from cjmc.pipeline import compile_project; "
+              "from cjmc.load.yaml_loader import load_documents; "
               "compile_project(sys.argv[1]); print('yaml' in sys.modules); "
               "load_documents('a: !!str 1', 'f.yaml'); print('yaml' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script, str(ROOT / "examples")], capture_output=True, text=True,
