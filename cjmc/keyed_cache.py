@@ -46,11 +46,11 @@ def code_fingerprint() -> str:
     it are never read by a process without it (``CJMC_PURE_PYTHON=1``).
     """
     from . import __version__
-    from .load import yaml_loader
+    from .load.c_loader import c_loader
     from .resources import data_dir
 
     package = Path(__file__).resolve().parent
-    parts = [__version__, "C loader" if yaml_loader._fast_load is not None else "Python loader"]
+    parts = [__version__, c_loader()[1]]
     for folder in (package, data_dir("schemas")):
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".py", ".json", ".so", ".pyd") and "__pycache__" not in path.parts:

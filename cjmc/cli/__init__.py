@@ -13,7 +13,6 @@ import sys
 import click
 
 from .. import __version__
-from ..load.c_loader import c_loader
 
 # command name -> "module:attribute", imported on first use
 COMMANDS = {
@@ -70,9 +69,19 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(module_name) is not None
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: cjmc's version and which YAML loader this install uses (looked for only when asked)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from ..load.c_loader import c_loader
+
+    click.echo(f"cjmc, version {__version__}\nYAML loader: {c_loader()[1]}")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="cjmc",
-                      message=f"%(prog)s, version %(version)s\nYAML loader: {c_loader()[1]}")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and which YAML loader is in use, and exit.")
 def cli() -> None:
     """cjmc: validate, lint and publish customer journey maps kept as YAML."""
 

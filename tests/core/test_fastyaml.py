@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cjmc import __version__
 from cjmc.load import yaml_loader
 from cjmc.load.yaml_loader import LocDict, LocList, decode, line_column, load_documents
 
@@ -249,13 +250,7 @@ def test_version_says_which_loader_reads_yaml(pure: str, says: str) -> None:
     env = {**os.environ, "CJMC_PURE_PYTHON": pure}
     done = subprocess.run([sys.executable, "-m", "cjmc", "--version"], capture_output=True, text=True, env=env,
                           timeout=60)
-    assert done.returncode == 0 and done.stdout.splitlines() == [f"cjmc, version {_version()}", says]
-
-
-def _version() -> str:
-    from cjmc import __version__
-
-    return __version__
+    assert done.returncode == 0 and done.stdout.splitlines() == [f"cjmc, version {__version__}", says]
 
 
 def test_random_byte_soup_never_crashes_the_c_loader(monkeypatch) -> None:
