@@ -76,6 +76,7 @@ def user_cache_folder(name: str) -> Path | None:
 class KeyedFolder:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        self._name = str(self.folder)
 
     def _path(self, key: str, fmt: str) -> Path:
         return self.folder / key[:2] / f"{key}.{fmt}"
@@ -84,17 +85,29 @@ class KeyedFolder:
         """Where the entry under ``key`` is (or would be) kept."""
         return self._path(key, fmt)
 
+    def entry_name(self, key: str, fmt: str) -> str:
+        """:meth:`entry_path` as a string, made without pathlib (a rebuild looks up thousands of entries)."""
+        return os.path.join(self._name, key[:2], f"{key}.{fmt}")
+
     def get(self, key: str, fmt: str) -> bytes | None:
-        path = self._path(key, fmt)
+        handle = self.open(key, fmt)
+        if handle is None:
+            return None
+        with handle:
+            return handle.read()
+
+    def open(self, key: str, fmt: str) -> BinaryIO | None:
+        """The entry under ``key``, open for reading (to read part of it); None when it is missing."""
+        name = self.entry_name(key, fmt)
         try:
-            data = path.read_bytes()
+            handle = open(name, "rb")
         except OSError:
             return None
         try:
-            os.utime(path)  # still in use: keep it past the next prune
+            os.utime(name)  # still in use: keep it past the next prune
         except OSError:
             pass
-        return data
+        return handle
 
     def get_pickled(self, key: str) -> Any:
         """The unpickled entry under ``key``; None when it is missing or damaged (a miss, never an error)."""

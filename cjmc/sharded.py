@@ -275,7 +275,9 @@ class Result:
     """Round 2's answer: a shard's diagnostics, suppressions and references, and on request its journeys."""
 
     link_diagnostics: list[Diagnostic]
-    findings: list[Diagnostic] = field(default_factory=list)  # of the journey-scope rules
+    # Of the journey-scope rules. In a shard, each file's pickled (see Linked.findings); in the main process,
+    # once received, the diagnostics.
+    findings: list = field(default_factory=list)
     suppressions: list = field(default_factory=list)
     references: list = field(default_factory=list)  # the first reference to each (kind, id)
     # With keep_models: each file's journeys pickled (see Linked.journeys); in the main process, once
@@ -293,17 +295,24 @@ class Result:
 class Linked:
     """What one journey file gives in round 2: the unit that is cached.
 
-    The journeys stay pickled: a shard only forwards them, and unpickling a
-    linked journey costs about what linking it does.
+    The journeys and the findings stay pickled: a shard only forwards them
+    to the main process. Unpickling a linked journey costs about what linking
+    it does; unpickling a rebuild's ~29,000 findings per 1,000 journeys in
+    the shards and pickling them again to send was ~0.2 s of the shards'
+    time, on the rebuild's critical path.
     """
 
     # Pickled ([(id, Journey)], pickled [each journey's references], {(kind, id): how often referenced}):
     # the references stay pickled until someone reads them (empty when nobody needs the models).
     journeys: bytes
     ids: list[str]  # of those journeys
-    references: list  # every reference the file's journeys make
+    # The first reference to each (kind, id) the file's journeys make, in order, as plain tuples (see
+    # _reference_rows): all a shard needs of them (the project-scope rules read the first reference to each
+    # id). All ~100 a journey makes, as model objects, had been ~0.3 s of unpickling a rebuild's cache
+    # entries at 1,000 journeys, and the first ones ~0.25 s.
+    references: list
     link_diagnostics: list[Diagnostic]
-    findings: list[Diagnostic]
+    findings: bytes  # pickled [Diagnostic] of the journey-scope rules; empty when not linted
     suppressions: list
 
 
@@ -530,18 +539,18 @@ class _FileCache:
         set (see :meth:`put_linked`); None when the entry is missing or damaged."""
         if self.packed:
             return self._get_packed(key)
-        data = self.folder.get(key, "pickle")
-        if data is None:
+        entry = self.folder.open(key, "pickle")
+        if entry is None:
             return None
         try:
-            entry = io.BytesIO(data)
-            summaries, size = pickle.load(entry)
-            if self.summary is None or not isinstance(summaries, dict):
-                outputs = pickle.load(entry)
-            else:
-                entry.seek(size, io.SEEK_CUR)
-                outputs = self._references(key, summaries)
-            linked = pickle.load(entry)
+            with entry:
+                summaries, size = pickle.load(entry)
+                if self.summary is None or not isinstance(summaries, dict):
+                    outputs = pickle.load(entry)
+                else:  # the outputs (~75 KB of DOT and SVG a journey) are not read
+                    entry.seek(size, io.SEEK_CUR)
+                    outputs = self._references(key, summaries)
+                linked = pickle.loads(entry.read())
         except Exception:
             return None
         return (outputs, linked) if isinstance(outputs, dict) and isinstance(linked, Linked) else None
@@ -587,7 +596,7 @@ class _FileCache:
         return {}, linked
 
     def _references(self, key: str, summaries: dict) -> dict:
-        place = str(self.path(key))
+        place = self.folder.entry_name(key, "pickle")
         return {jid: CachedValue(place, jid, summary) for jid, summary in summaries.items()}
 
 
@@ -703,15 +712,16 @@ class Shard:
         linker.definitions.by_kind = plan.by_kind
         linker.definitions.tolerated = plan.tolerated
         result = Result([])
-        references = []
+        reference_rows: list[tuple] = []
         for name, path in self.journey_files.items():
             linked, extras, key = self._linked(plan, linker, name, path)
             if key is not None:
                 result.sources.update(dict.fromkeys(linked.ids, key))
             result.link_diagnostics.extend(linked.link_diagnostics)
-            result.findings.extend(linked.findings)
+            if linked.findings:
+                result.findings.append(linked.findings)
             result.suppressions.extend(linked.suppressions)
-            references.extend(linked.references)
+            reference_rows.extend(linked.references)
             if self.keep_models:
                 result.journeys.append(linked.journeys)
             result.extras.update(extras)
@@ -730,10 +740,7 @@ class Shard:
         result.suppressions.extend(Suppressions.collect(Project(name=plan.name, root=plan.root, files=(),
                                                                 **plan.shared, journeys={}, references=(),
                                                                 comments=rest)).items)
-        first_references = {}
-        for reference in references:
-            first_references.setdefault((reference.kind, reference.target), reference)
-        result.references = list(first_references.values())
+        result.references = _references(reference_rows)
         return result
 
     def _linked(self, plan: Plan, linker: Any, name: str, path: Path) -> tuple[Linked, dict, str | None]:
@@ -783,8 +790,9 @@ class Shard:
             counts = Counter((ref.kind, ref.target) for _, _, refs in linked for ref in refs)
             blob = pickle.dumps(([(jid, journey) for jid, journey, _ in linked], references, dict(counts)),
                                 protocol=pickle.HIGHEST_PROTOCOL)
-        result = Linked(blob, [jid for jid, _, _ in linked], [ref for _, _, refs in linked for ref in refs],
-                        linker.diagnostics[diagnostics_before:], [], [])
+        result = Linked(blob, [jid for jid, _, _ in linked],
+                        _reference_rows(ref for _, _, refs in linked for ref in refs),
+                        linker.diagnostics[diagnostics_before:], b"", [])
         del linker.diagnostics[diagnostics_before:]
         if self.run is None and self.per_journey is None:
             return result, {}
@@ -796,9 +804,35 @@ class Shard:
             extras = {jid: self.per_journey(project, journey) for jid, journey in journeys.items()}
         if self.run is not None:
             suppressions = Suppressions.collect(project)
-            result.findings = self.run.apply(project, suppressions, has_errors=False, scopes=("journey",))
+            findings = self.run.apply(project, suppressions, has_errors=False, scopes=("journey",))
+            result.findings = pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL) if findings else b""
             result.suppressions = suppressions.items
         return result, extras
+
+
+def _reference_rows(references: Any) -> list[tuple]:
+    """The first reference to each (kind, id), in order, each as ``(kind, id, (file, line, column), source)``:
+    plain tuples unpickle without a call into Python."""
+    first: dict = {}
+    for reference in references:
+        key = (reference.kind, reference.target)
+        if key not in first:
+            pos = reference.pos
+            first[key] = (reference.kind, reference.target, (pos.file, pos.line, pos.column), reference.source)
+    return list(first.values())
+
+
+def _references(rows: list[tuple]) -> list:
+    """The first reference to each (kind, id) of these rows, in order, as model objects."""
+    from .diagnostics import Position
+    from .model import Reference
+
+    first: dict = {}
+    for row in rows:
+        key = (row[0], row[1])
+        if key not in first:
+            first[key] = row
+    return [Reference(kind, target, Position(*pos), source) for kind, target, pos, source in first.values()]
 
 
 def _stub(document: Document) -> Document:
@@ -918,6 +952,7 @@ class _Child:
             release_free_memory()  # the message's pickled bytes
             return None
         payload.journeys, payload.extras, payload.reference_parts = self.journeys, self.extras, self.reference_parts
+        payload.findings = [finding for part in payload.findings for finding in pickle.loads(part)]
         return payload
 
     def _receive(self) -> tuple[str, Any]:
