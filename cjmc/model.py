@@ -16,7 +16,7 @@ from sys import intern
 from typing import Any, Mapping, NamedTuple
 
 from .diagnostics import Position
-from .frozen import fast_frozen
+from .frozen import compiled_restore, fast_frozen
 
 
 
@@ -48,11 +48,21 @@ class PositionTable(Mapping[str, Position]):
         return len(self._raw)
 
     def __reduce__(self):
-        keys = tuple(self._raw)
-        marks = [self._raw[key] for key in keys]
-        numbers = array("I", [number for mark in marks for number in (mark.line, mark.column)])
-        return (_unpack_table, (self._file, keys, numbers.tobytes()))
+        raw = self._raw
+        if isinstance(raw, _PackedPositions):
+            keys, data = raw._keys, raw._data
+        else:
+            keys = tuple(raw)
+            marks = [raw[key] for key in keys]
+            data = array("I", [number for mark in marks for number in (mark.line, mark.column)]).tobytes()
+        if _RESTORE is None:
+            return (_unpack_table, (self._file, keys, data))
+        # Made in C (see cjmc/frozen.py): the three calls into Python _unpack_table makes per table were a
+        # quarter of unpickling a rebuild's journeys.
+        return (_RESTORE, (PositionTable, (self._file, _PackedPositions(keys, data))))
 
+
+_RESTORE = compiled_restore()
 
 # One key -> slot index table per distinct key order, shared by every table that has it.
 _SLOTS: dict[tuple[str, ...], dict[str, int]] = {}
@@ -76,11 +86,7 @@ class _PackedPositions(Mapping[str, _Spot]):
     __slots__ = ("_keys", "_data", "_slots", "_numbers")
 
     def __init__(self, keys: tuple[str, ...], data: bytes):
-        known = _KEY_ORDERS.get(keys)
-        if known is None:  # a new key order: its keys as one object each, not one per file that brought them
-            known = tuple(map(intern, keys))
-            _KEY_ORDERS[known] = known
-        self._keys = known  # one tuple per key order, not one per table
+        self._keys = _key_order(keys)  # one tuple per key order, not one per table
         self._data = data
         self._slots: dict[str, int] | None = None
         self._numbers: array | None = None
@@ -101,6 +107,41 @@ class _PackedPositions(Mapping[str, _Spot]):
 
     def __len__(self) -> int:
         return len(self._keys)
+
+    def __reduce__(self):
+        if _RESTORE is None:
+            return (_PackedPositions, (self._keys, self._data))
+        # Made in C when the compiled module is built; its key order comes through _KeyOrder, made once per
+        # pickle (the pickle's memo shares it between the tables that have it).
+        order = _KEY_ORDER_PICKLES.get(self._keys)
+        if order is None:
+            order = _KEY_ORDER_PICKLES[self._keys] = _KeyOrder(self._keys)
+        return (_RESTORE, (_PackedPositions, (order, self._data, None, None)))
+
+
+def _key_order(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """This process's one tuple of a key order, its keys one object each (not one per file that brought them:
+    a 1,000-journey model held ~19,000 copies of its few key orders)."""
+    known = _KEY_ORDERS.get(keys)
+    if known is None:
+        known = tuple(map(intern, keys))
+        _KEY_ORDERS[known] = known
+    return known
+
+
+class _KeyOrder:
+    """A key order as pickled: unpickled into :func:`_key_order`'s tuple, once per pickle that holds it."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self, keys: tuple[str, ...]):
+        self.keys = keys
+
+    def __reduce__(self):
+        return (_key_order, (self.keys,))
+
+
+_KEY_ORDER_PICKLES: dict[tuple[str, ...], _KeyOrder] = {}  # one per key order, so a pickle's memo finds it
 
 
 def _unpack_table(file: str, keys: tuple[str, ...], data: bytes) -> PositionTable:

@@ -6,8 +6,19 @@ loader is in use without importing PyYAML.
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any, Callable
+
+
+def compiled_module() -> Any:
+    """The compiled module ``_fastyaml`` (see :func:`c_loader`), or None when it was not built or is turned off."""
+    if os.environ.get("CJMC_PURE_PYTHON"):
+        return None
+    try:
+        return importlib.import_module(f"{__package__}._fastyaml")  # as an import statement, it heeds sys.modules
+    except ImportError:
+        return None
 
 
 def c_loader() -> tuple[Callable[..., Any] | None, str]:
@@ -19,8 +30,7 @@ def c_loader() -> tuple[Callable[..., Any] | None, str]:
     """
     if os.environ.get("CJMC_PURE_PYTHON"):
         return None, "Python (CJMC_PURE_PYTHON is set)"
-    try:
-        from ._fastyaml import load
-    except ImportError:
+    module = compiled_module()
+    if module is None:
         return None, "Python (the C loader was not built at install time)"
-    return load, "C (libyaml)"
+    return module.load, "C (libyaml)"

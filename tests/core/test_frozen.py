@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from cjmc import model
 from cjmc.diagnostics import Position
-from cjmc.frozen import fast_frozen
+from cjmc.frozen import compiled_restore, fast_frozen
 from cjmc.pipeline import compile_project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -138,3 +139,100 @@ def test_every_model_class_uses_the_quick_constructor() -> None:
     assert len(classes) >= 15
     for cls in classes + [Position]:
         assert cls.__init__.__code__.co_filename == "<string>" and "_set_" in " ".join(cls.__init__.__code__.co_names), cls
+
+
+# -- restore: the compiled module's way of unpickling them -------------------------------------------------
+
+def _restore():
+    restore = compiled_restore()
+    if restore is None:
+        if os.environ.get("CJMC_REQUIRE_C_LOADER"):
+            raise AssertionError("CJMC_REQUIRE_C_LOADER is set but the compiled module was not built")
+        pytest.skip("cjmc's compiled module is not built here (needs a C compiler and libyaml's headers)")
+    return restore
+
+
+@fast_frozen
+@dataclass(frozen=True, slots=True)
+class Pair:
+    left: object
+    right: object
+
+
+def test_restore_sets_the_slots_without_calling_init(monkeypatch) -> None:
+    restore = _restore()
+    monkeypatch.setattr(Pair, "__init__", lambda *args: pytest.fail("__init__ was called"))
+    made = restore(Pair, ("a", [1]))
+    assert type(made) is Pair and made.left == "a" and made.right == [1]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.left = "b"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("args", [(Pair, ("a",)), (Pair, ["a", "b"]), (int, ()), (Position, ("f", 1, 2, 3)),
+                                  ("Pair", ("a", "b")), (Pair,)])
+def test_restore_refuses_what_it_cannot_make(args) -> None:
+    restore = _restore()
+    with pytest.raises(TypeError):
+        restore(*args)
+
+
+def test_with_the_compiled_module_the_model_unpickles_through_restore() -> None:
+    """Classes whose fields all come from ``__init__`` pickle their slots for ``restore``; a class with a
+    ``__post_init__`` (``Journey`` keeps derived lookups) still pickles its arguments for its constructor."""
+    restore = _restore()
+    project = compile_project(REPO / "examples").project
+    journey = next(iter(project.journeys.values()))
+    step = journey.steps[0]
+    assert step.__reduce__()[0] is restore and step.pos.__reduce__()[0] is restore
+    assert step.value_pos.__reduce__()[0] is restore
+    assert journey.__reduce__()[0] is model.Journey
+    clone = pickle.loads(pickle.dumps(journey, protocol=pickle.HIGHEST_PROTOCOL))
+    assert clone == journey and clone.step(step.id) == step and clone.flow == journey.flow
+
+
+def test_restore_keeps_no_objects() -> None:
+    """Each object restore makes is freed with its owner, and a refused call frees what it had made."""
+    import gc
+    import tracemalloc
+
+    restore = _restore()
+
+    def make_many() -> None:
+        for number in range(200):
+            restore(Pair, (f"left {number}", (number, number + 1)))
+            with pytest.raises(TypeError):
+                restore(Pair, ("a",))
+
+    make_many()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for _ in range(50):
+            make_many()
+        gc.collect()
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    kept = sum(1 for trace in after.traces if trace.size <= 512) - sum(1 for t in before.traces if t.size <= 512)
+    assert kept < 50, f"{kept} more small blocks after 10,000 restores"
+
+
+def test_without_the_compiled_module_the_model_pickles_for_its_constructors() -> None:
+    """``CJMC_PURE_PYTHON=1``: the pickles name no compiled function and give back an equal project."""
+    import subprocess
+    import sys
+
+    script = (
+        "import pickle, sys\n"
+        "from cjmc.pipeline import compile_project\n"
+        "project = compile_project(sys.argv[1]).project\n"
+        "data = pickle.dumps(dict(project.journeys), protocol=pickle.HIGHEST_PROTOCOL)\n"
+        "assert b'_fastyaml' not in data and b'restore' not in data\n"
+        "assert pickle.loads(data) == dict(project.journeys)\n"
+        "print(len(project.journeys))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(REPO / "examples")], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "CJMC_PURE_PYTHON": "1"})
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 0
