@@ -25,6 +25,7 @@ from cjmc import __version__
 from cjmc.load import yaml_loader
 from cjmc.load.yaml_loader import LocDict, LocList, decode, line_column, load_documents
 
+from .leaks import small_blocks_kept
 from .test_fuzz import SEED_TEXT, YAML_BITS, mutate
 from .test_loader import PLAIN_SCALARS
 
@@ -266,29 +267,11 @@ def test_loading_again_and_again_keeps_no_objects() -> None:
     """Every object the C loader makes is freed with its result, and nothing is kept when it gives a file back:
     a reference it forgot to drop would leave ~100 small blocks (marks, texts, containers) per load here.
     Large blocks are not counted: Python's table of interned strings grows and is rebuilt as texts come and go."""
-    import gc
-    import tracemalloc
-
     texts = [SEED_TEXT, "a: 1\na: 2\n", "a: [1, 2\n", "x: &a 1\n", "k: {a: b, c: [d, 1.5, 7, true, ~]}\n"]
 
     def load_all() -> None:
         for text in texts:
             FAST(text, LocDict, LocList, yaml_loader._plain_number, yaml_loader.MAX_DEPTH, yaml_loader.SHARED_TEXT)
 
-    def small_blocks(snapshot) -> int:
-        return sum(1 for trace in snapshot.traces if trace.size <= 512)
-
-    for _ in range(20):  # fill the text cache and any free lists first
-        load_all()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.take_snapshot()
-        for _ in range(300):
-            load_all()
-        gc.collect()
-        after = tracemalloc.take_snapshot()
-    finally:
-        tracemalloc.stop()
-    kept = small_blocks(after) - small_blocks(before)
+    kept = small_blocks_kept(load_all, rounds=300)  # after filling the text cache and any free lists
     assert kept < 100, f"{kept} more small blocks after 300 loads"

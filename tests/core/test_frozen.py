@@ -16,6 +16,8 @@ from cjmc.diagnostics import Position
 from cjmc.frozen import compiled_restore, fast_frozen
 from cjmc.pipeline import compile_project
 
+from .leaks import small_blocks_kept
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -191,10 +193,7 @@ def test_with_the_compiled_module_the_model_unpickles_through_restore() -> None:
 
 
 def test_restore_keeps_no_objects() -> None:
-    """Each object restore makes is freed with its owner, and a refused call frees what it had made."""
-    import gc
-    import tracemalloc
-
+    """Each object restore makes is freed with its owner, and a refused call keeps nothing."""
     restore = _restore()
 
     def make_many() -> None:
@@ -203,18 +202,7 @@ def test_restore_keeps_no_objects() -> None:
             with pytest.raises(TypeError):
                 restore(Pair, ("a",))
 
-    make_many()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.take_snapshot()
-        for _ in range(50):
-            make_many()
-        gc.collect()
-        after = tracemalloc.take_snapshot()
-    finally:
-        tracemalloc.stop()
-    kept = sum(1 for trace in after.traces if trace.size <= 512) - sum(1 for t in before.traces if t.size <= 512)
+    kept = small_blocks_kept(make_many, warm_up=1, rounds=50)
     assert kept < 50, f"{kept} more small blocks after 10,000 restores"
 
 
