@@ -75,7 +75,7 @@ def fast_frozen(cls: type[T]) -> type[T]:
     restore = compiled_restore()
     if (restore is not None and not hasattr(cls, "__post_init__") and len(fields) == len(every_field) > 1
             and tuple(field.name for field in fields) == slots):
-        values = attrgetter(*slots)  # a tuple, made in C
+        values = attrgetter(*slots)  # a tuple, made in C (with one name it would give the value: hence > 1)
 
         def __reduce__(self: Any) -> tuple:
             return (restore, (cls, values(self)))
