@@ -78,12 +78,9 @@ class KeyedFolder:
         self.folder = Path(folder)
         self._name = str(self.folder)
 
-    def _path(self, key: str, fmt: str) -> Path:
-        return self.folder / key[:2] / f"{key}.{fmt}"
-
     def entry_path(self, key: str, fmt: str) -> Path:
         """Where the entry under ``key`` is (or would be) kept."""
-        return self._path(key, fmt)
+        return Path(self.entry_name(key, fmt))
 
     def entry_name(self, key: str, fmt: str) -> str:
         """:meth:`entry_path` as a string, made without pathlib (a rebuild looks up thousands of entries)."""
@@ -120,19 +117,19 @@ class KeyedFolder:
             return None
 
     def has(self, key: str, fmt: str) -> bool:
-        return self._path(key, fmt).is_file()
+        return self.entry_path(key, fmt).is_file()
 
     def put(self, key: str, fmt: str, data: bytes) -> None:
-        atomic_write_bytes(self._path(key, fmt), data)
+        atomic_write_bytes(self.entry_path(key, fmt), data)
 
     def write(self, key: str, fmt: str, produce: Callable[[BinaryIO], None]) -> None:
         """Like :meth:`put`, with ``produce`` writing the entry into an open file (nothing held in memory)."""
-        atomic_write_with(self._path(key, fmt), produce)
+        atomic_write_with(self.entry_path(key, fmt), produce)
 
     def delete(self, key: str, fmt: str) -> None:
         """Remove the entry under ``key`` if there is one."""
         try:
-            self._path(key, fmt).unlink()
+            self.entry_path(key, fmt).unlink()
         except FileNotFoundError:
             pass
 

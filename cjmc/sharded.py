@@ -275,9 +275,8 @@ class Result:
     """Round 2's answer: a shard's diagnostics, suppressions and references, and on request its journeys."""
 
     link_diagnostics: list[Diagnostic]
-    # Of the journey-scope rules. In a shard, each file's pickled (see Linked.findings); in the main process,
-    # once received, the diagnostics.
-    findings: list = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)  # of the journey-scope rules, once received
+    finding_parts: list[bytes] = field(default_factory=list)  # as the shard sends them: Linked.findings of each file
     suppressions: list = field(default_factory=list)
     references: list = field(default_factory=list)  # the first reference to each (kind, id)
     # With keep_models: each file's journeys pickled (see Linked.journeys); in the main process, once
@@ -719,7 +718,7 @@ class Shard:
                 result.sources.update(dict.fromkeys(linked.ids, key))
             result.link_diagnostics.extend(linked.link_diagnostics)
             if linked.findings:
-                result.findings.append(linked.findings)
+                result.finding_parts.append(linked.findings)
             result.suppressions.extend(linked.suppressions)
             reference_rows.extend(linked.references)
             if self.keep_models:
@@ -740,7 +739,7 @@ class Shard:
         result.suppressions.extend(Suppressions.collect(Project(name=plan.name, root=plan.root, files=(),
                                                                 **plan.shared, journeys={}, references=(),
                                                                 comments=rest)).items)
-        result.references = _references(reference_rows)
+        result.references = _reference_objects(reference_rows)
         return result
 
     def _linked(self, plan: Plan, linker: Any, name: str, path: Path) -> tuple[Linked, dict, str | None]:
@@ -822,7 +821,7 @@ def _reference_rows(references: Any) -> list[tuple]:
     return list(first.values())
 
 
-def _references(rows: list[tuple]) -> list:
+def _reference_objects(rows: list[tuple]) -> list:
     """The first reference to each (kind, id) of these rows, in order, as model objects."""
     from .diagnostics import Position
     from .model import Reference
@@ -952,7 +951,8 @@ class _Child:
             release_free_memory()  # the message's pickled bytes
             return None
         payload.journeys, payload.extras, payload.reference_parts = self.journeys, self.extras, self.reference_parts
-        payload.findings = [finding for part in payload.findings for finding in pickle.loads(part)]
+        payload.findings = [finding for part in payload.finding_parts for finding in pickle.loads(part)]
+        payload.finding_parts = []
         return payload
 
     def _receive(self) -> tuple[str, Any]:

@@ -28,9 +28,9 @@ def c_loader() -> tuple[Callable[..., Any] | None, str]:
     (``hatch_build.py``); without it every file takes the Python path, with the same results.
     ``CJMC_PURE_PYTHON=1`` turns it off.
     """
+    module = compiled_module()
+    if module is not None:
+        return module.load, "C (libyaml)"
     if os.environ.get("CJMC_PURE_PYTHON"):
         return None, "Python (CJMC_PURE_PYTHON is set)"
-    module = compiled_module()
-    if module is None:
-        return None, "Python (the C loader was not built at install time)"
-    return module.load, "C (libyaml)"
+    return None, "Python (the C loader was not built at install time)"
