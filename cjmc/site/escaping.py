@@ -15,14 +15,21 @@ to escape, and escapes a macro's output (already ``Markup``) again. Here:
 * anything else goes to ``markupsafe.escape``.
 
 The result is the same text in every case; ``tests/site/test_escaping.py``
-checks that against MarkupSafe. :class:`EscapingTemplate` puts this
-``escape`` in each compiled template's namespace, where Jinja's generated
-code looks it up, so no other user of Jinja in the process is affected.
+checks that against MarkupSafe, for this function and for its C twin
+(``_fastescape.c``, built at install time like the C loader), which is used
+when it is there: the Python function is a frame and ~0.3-0.5 µs a call,
+~2 CPU-s of a cold build of 1,000 journeys, the C one about a third of it.
+
+:class:`EscapingTemplate` puts this ``escape`` in each compiled template's
+namespace, where Jinja's generated code looks it up, so no other user of
+Jinja in the process is affected.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+import os
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
@@ -33,7 +40,7 @@ _Undefined = jinja2.Undefined  # exactly this class: its subclasses (StrictUndef
 _EMPTY = Markup("")
 
 
-def escape(value: Any) -> Markup:
+def python_escape(value: Any) -> Markup:
     """``markupsafe.escape(value)``, sooner for the common cases."""
     kind = type(value)
     if kind is str:
@@ -47,6 +54,22 @@ def escape(value: Any) -> Markup:
     if kind is _Undefined:
         return _EMPTY
     return markupsafe_escape(value)
+
+
+def compiled_escape() -> Callable[[Any], Markup] | None:
+    """The C ``escape`` (``_fastescape.c``), set up with the classes above; None when not built or turned off
+    (``CJMC_PURE_PYTHON=1``)."""
+    if os.environ.get("CJMC_PURE_PYTHON"):
+        return None
+    try:
+        module = importlib.import_module(f"{__package__}._fastescape")
+    except ImportError:
+        return None
+    module.configure(Markup, _Undefined, markupsafe_escape)
+    return module.escape
+
+
+escape = compiled_escape() or python_escape
 
 
 class EscapingTemplate(jinja2.Template):

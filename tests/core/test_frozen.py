@@ -16,7 +16,7 @@ from cjmc.diagnostics import Position
 from cjmc.frozen import compiled_restore, fast_frozen
 from cjmc.pipeline import compile_project
 
-from .leaks import small_blocks_kept
+from .leaks import compiled_or_skip, small_blocks_kept
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -146,12 +146,7 @@ def test_every_model_class_uses_the_quick_constructor() -> None:
 # -- restore: the compiled module's way of unpickling them -------------------------------------------------
 
 def _restore():
-    restore = compiled_restore()
-    if restore is None:
-        if os.environ.get("CJMC_REQUIRE_C_LOADER"):
-            raise AssertionError("CJMC_REQUIRE_C_LOADER is set but the compiled module was not built")
-        pytest.skip("cjmc's compiled module is not built here (needs a C compiler and libyaml's headers)")
-    return restore
+    return compiled_or_skip(compiled_restore(), "cjmc's compiled module (restore)")
 
 
 @fast_frozen

@@ -35,14 +35,20 @@ def test_wheel_contains_schemas_and_templates(wheel: Path) -> None:
     assert any(name.startswith("cjmc/_data/templates/") for name in names)
 
 
-def test_wheel_carries_the_c_loader_when_it_can_be_built(wheel: Path) -> None:
+def test_wheel_carries_the_compiled_parts_when_they_can_be_built(wheel: Path) -> None:
     from cjmc.load import yaml_loader
+    from cjmc.site.escaping import compiled_escape
 
     names = zipfile.ZipFile(wheel).namelist()
-    built = [name for name in names if name.startswith("cjmc/load/_fastyaml") and name.endswith((".so", ".pyd"))]
+
+    def built(prefix: str) -> list[str]:
+        return [name for name in names if name.startswith(prefix) and name.endswith((".so", ".pyd"))]
+
+    if compiled_escape() is not None or os.environ.get("CJMC_REQUIRE_C_LOADER"):
+        assert built("cjmc/site/_fastescape"), "the C escape is missing from the wheel"
     if yaml_loader._fast_load is None and not os.environ.get("CJMC_REQUIRE_C_LOADER"):
-        pytest.skip("no C compiler or libyaml headers here: the wheel is pure Python")
-    assert built, "the C loader is missing from the wheel"
+        pytest.skip("no C compiler or libyaml headers here: the wheel has no C loader")
+    assert built("cjmc/load/_fastyaml"), "the C loader is missing from the wheel"
     assert "-none-any.whl" not in wheel.name  # a wheel with a compiled part is tagged for its platform
 
 

@@ -1,7 +1,16 @@
-"""The site's faster autoescaping gives exactly MarkupSafe's text, and only in the site's own templates."""
+"""The site's faster autoescaping gives exactly MarkupSafe's text, and only in the site's own templates.
+
+Both implementations are held to it: the Python function, and the C one
+(``cjmc/site/_fastescape.c``) that the site uses when it was built. CI sets
+``CJMC_REQUIRE_C_LOADER=1``, and then a C part that failed to build fails here
+instead of being skipped.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
@@ -11,7 +20,18 @@ from markupsafe import Markup
 
 from cjmc.config import load_config
 from cjmc.site.builder import make_environment
-from cjmc.site.escaping import EscapingTemplate, escape
+from cjmc.site.escaping import EscapingTemplate, compiled_escape, escape, python_escape
+from tests.core.leaks import compiled_or_skip, small_blocks_kept
+
+
+def _compiled():
+    return compiled_or_skip(compiled_escape(), "the C escape (cjmc/site/_fastescape.c)")
+
+
+@pytest.fixture(params=["python", "c"])
+def any_escape(request):
+    """Each implementation of the site's escape."""
+    return python_escape if request.param == "python" else _compiled()
 
 
 class _Html:
@@ -38,10 +58,10 @@ class _Count(int):
         return "<3>"
 
 
-def test_subclasses_of_the_fast_types_go_to_markupsafe():
-    assert escape(_Count(3)) == "&lt;3&gt;"
+def test_subclasses_of_the_fast_types_go_to_markupsafe(any_escape):
+    assert any_escape(_Count(3)) == "&lt;3&gt;"
     with pytest.raises(jinja2.UndefinedError):
-        escape(jinja2.StrictUndefined(name="missing"))
+        any_escape(jinja2.StrictUndefined(name="missing"))
 
 
 def test_an_inline_if_without_else_prints_nothing_with_strict_undefined(tmp_path: Path):
@@ -53,15 +73,38 @@ def test_an_inline_if_without_else_prints_nothing_with_strict_undefined(tmp_path
 
 
 @pytest.mark.parametrize("value", VALUES, ids=repr)
-def test_escape_gives_markupsafes_text_and_type(value):
-    ours, theirs = escape(value), markupsafe.escape(value)
+def test_escape_gives_markupsafes_text_and_type(value, any_escape):
+    ours, theirs = any_escape(value), markupsafe.escape(value)
     assert ours == theirs
     assert type(ours) is Markup
 
 
-def test_markup_and_plain_text_are_not_copied():
+def test_markup_and_plain_text_are_not_copied(any_escape):
     marked = Markup("<b>x</b>")
-    assert escape(marked) is marked
+    assert any_escape(marked) is marked
+
+
+def test_the_site_uses_the_c_escape_when_it_is_built():
+    assert escape is _compiled()
+
+
+def test_the_c_escape_takes_every_kind_of_string_and_leaks_nothing():
+    """Latin-1, two- and four-byte strings, a special character at either end, and no growth over many calls."""
+    fast = _compiled()
+    texts = ["plain", "café", "ünï — ✓", "emoji 🚲 ride", "🚲<", ">🚲", "&", "\"\u0100", "'x",
+             "a" * 10_000 + "<"]
+    for text in texts:
+        assert fast(text) == markupsafe.escape(text), text
+        assert type(fast(text)) is Markup
+    values = [*texts, 7, 2.5, Markup("<i>"), jinja2.Undefined(), None, ["<"]]
+    assert small_blocks_kept(lambda: [fast(value) for value in values]) < 64
+
+
+def test_pure_python_mode_escapes_with_the_python_function():
+    code = "import cjmc.site.escaping as e; print(e.escape is e.python_escape)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "CJMC_PURE_PYTHON": "1"})
+    assert done.stdout.strip() == "True", done.stderr
 
 
 def test_every_site_template_escapes_with_it_and_renders_the_same(tmp_path: Path):
