@@ -35,6 +35,10 @@ TEMPLATES = [
     "{{ m(row) }}{% call(r) c(row) %}{{ r.items|join }}{% endcall %}",
     "{% set first = rows[0] %}{{ first.name }}{% set ns = namespace(v=0) %}{% for r in rows %}{% set ns.v = ns.v + 1 %}{% endfor %}{{ ns.v }}",
     "{{ [row.name, d.key]|join(',') }}{{ {'k': row.name}.k }}",
+    # chains, and reads of other expressions: each evaluated once
+    "{{ d.nested.k }}|{{ rows[0].name }}|{{ rows[1].items|join }}|{{ d.nested.absent is defined }}"
+    "|{{ row.name.upper() }}",
+    "{% for r in rows %}{{ loop.cycle('x', 'y') }}{{ r.items.count('a') }}{% endfor %}{{ (rows|first).name }}",
 ]
 
 
@@ -50,10 +54,24 @@ def test_templates_render_as_jinjas_own_code_does(environment, source):
     assert environment.from_string(source).render(**VALUES) == plain.from_string(source).render(**VALUES)
 
 
-def test_a_variable_is_read_with_the_builtin_and_a_longer_expression_with_jinjas_lookup(environment):
+def test_a_variable_and_a_longer_expression_are_read_with_the_builtin(environment):
     code = environment.compile("{{ row.name }}{{ d.nested.k }}", raw=True)
     assert "(_a := getattr((undefined(name='row') if l_0_row is missing else l_0_row), 'name', missing))" in code
-    assert "escape(environment.getattr((_a if" in code  # d.nested.k: the outer read keeps Jinja's code
+    assert "(_a := getattr((_b := (_a if" in code  # d.nested.k: the outer read too
+    assert "else environment.getattr(_b, 'k'))" in code
+    assert "environment.getattr((_a" not in code
+
+
+def test_a_longer_expression_is_evaluated_once(environment):
+    calls = []
+
+    def make():
+        calls.append(1)
+        return _Row()
+
+    rendered = environment.from_string("{{ make().name }}|{{ make().broken }}").render(make=make)
+    assert rendered == "&lt;row&gt;|item broken"
+    assert len(calls) == 2
 
 
 def test_a_missing_attribute_is_still_an_error(environment):
