@@ -39,6 +39,9 @@ TEMPLATES = [
     "{{ d.nested.k }}|{{ rows[0].name }}|{{ rows[1].items|join }}|{{ d.nested.absent is defined }}"
     "|{{ row.name.upper() }}",
     "{% for r in rows %}{{ loop.cycle('x', 'y') }}{{ r.items.count('a') }}{% endfor %}{{ (rows|first).name }}",
+    # in a loop's filter (Jinja makes it a generator function of its own) and in a set block
+    "{% for r in rows if r.items.count('a') and d.nested.k %}{{ loop.length }}{% endfor %}"
+    "{% set x %}{{ d.nested.k }}{% endset %}{{ x }}{% set y = d.nested.k + rows[0].items|length %}{{ y }}",
 ]
 
 
