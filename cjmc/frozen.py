@@ -95,6 +95,6 @@ def fast_frozen(cls: type[T]) -> type[T]:
 
 def compiled_restore() -> Any:
     """The compiled module's ``restore(cls, values)`` (see ``_fastyaml.c``), or None when it is not built."""
-    from .load.c_loader import compiled_module
+    from .load.c_loader import fastyaml_module
 
-    return getattr(compiled_module(), "restore", None)
+    return getattr(fastyaml_module(), "restore", None)

@@ -828,9 +828,7 @@ def _reference_objects(rows: list[tuple]) -> list:
 
     first: dict = {}
     for row in rows:
-        key = (row[0], row[1])
-        if key not in first:
-            first[key] = row
+        first.setdefault(row[:2], row)
     return [Reference(kind, target, Position(*pos), source) for kind, target, pos, source in first.values()]
 
 

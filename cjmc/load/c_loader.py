@@ -6,19 +6,15 @@ loader is in use without importing PyYAML.
 
 from __future__ import annotations
 
-import importlib
 import os
 from typing import Any, Callable
 
+from ..compiled import compiled_module
 
-def compiled_module() -> Any:
+
+def fastyaml_module() -> Any:
     """The compiled module ``_fastyaml`` (see :func:`c_loader`), or None when it was not built or is turned off."""
-    if os.environ.get("CJMC_PURE_PYTHON"):
-        return None
-    try:
-        return importlib.import_module(f"{__package__}._fastyaml")  # as an import statement, it heeds sys.modules
-    except ImportError:
-        return None
+    return compiled_module(f"{__package__}._fastyaml")
 
 
 def c_loader() -> tuple[Callable[..., Any] | None, str]:
@@ -28,7 +24,7 @@ def c_loader() -> tuple[Callable[..., Any] | None, str]:
     (``hatch_build.py``); without it every file takes the Python path, with the same results.
     ``CJMC_PURE_PYTHON=1`` turns it off.
     """
-    module = compiled_module()
+    module = fastyaml_module()
     if module is not None:
         return module.load, "C (libyaml)"
     if os.environ.get("CJMC_PURE_PYTHON"):

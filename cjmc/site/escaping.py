@@ -27,13 +27,13 @@ Jinja in the process is affected.
 
 from __future__ import annotations
 
-import importlib
-import os
 from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
+
+from ..compiled import compiled_module
 
 _as_markup = str.__new__  # Markup(text) without Markup.__new__'s checks: text is a str already
 _Undefined = jinja2.Undefined  # exactly this class: its subclasses (StrictUndefined) may refuse to print
@@ -59,11 +59,8 @@ def python_escape(value: Any) -> Markup:
 def compiled_escape() -> Callable[[Any], Markup] | None:
     """The C ``escape`` (``_fastescape.c``), set up with the classes above; None when not built or turned off
     (``CJMC_PURE_PYTHON=1``)."""
-    if os.environ.get("CJMC_PURE_PYTHON"):
-        return None
-    try:
-        module = importlib.import_module(f"{__package__}._fastescape")
-    except ImportError:
+    module = compiled_module(f"{__package__}._fastescape")
+    if module is None:
         return None
     module.configure(Markup, _Undefined, markupsafe_escape)
     return module.escape
