@@ -7,6 +7,9 @@ A library user or ``cjmc serve`` compiles many times in one process, where
 neither would be right.
 """
 
+from contextlib import contextmanager
+from typing import Iterator
+
 ONE_SHOT = False
 _KEPT: list = []
 
@@ -33,6 +36,40 @@ def may_fork() -> bool:
     import threading
 
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+@contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """Hold Ctrl+C and SIGTERM while a worker is forked; the worker calls :func:`ignore_stop_signals` first.
+
+    A worker must not unwind on them: a forked child that raised
+    KeyboardInterrupt would print a traceback, or, forked with ``os.fork``,
+    run its parent's clean-up (kill its Graphviz processes, remove its
+    staging folder). The main process stops its workers itself when it is
+    interrupted. Held, a signal that comes while forking is delivered to the
+    main process once the fork is done, and never to the child.
+    """
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def ignore_stop_signals() -> None:
+    """In a worker forked under :func:`stop_signals_held`: ignore Ctrl+C and SIGTERM, then let signals in."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def shared_counter():

@@ -52,7 +52,7 @@ from .diagnostics import Diagnostic, sorted_unique
 from .fsutil import atomic_write_with, file_size
 from .load.yaml_loader import Document, LocDict, line_column
 from .pipeline import building_model, load_file, validated_documents
-from .runtime import may_fork, release_free_memory, shared_counter
+from .runtime import ignore_stop_signals, may_fork, release_free_memory, shared_counter, stop_signals_held
 
 # Below this much YAML, starting a second process costs more than it saves.
 MIN_BYTES = 512 * 1024
@@ -227,6 +227,10 @@ def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, 
         results = _results(children)
         if cache is not None and cache.packed:
             cache.keep_findings(results)
+    except BaseException:  # interrupted, or a shard failed: the others would work on for nobody
+        for child in children:
+            child.process.kill()
+        raise
     finally:
         for child in children:
             child.close()
@@ -915,14 +919,21 @@ def _balanced(paths: list[Path], groups: int) -> list[list[tuple[int, Path]]]:
     return [sorted(shard, key=lambda item: item[0]) for shard in shards if shard]
 
 
+# The main process's ends of the shards' pipes. A shard closes the copies it inherited (see _child_main):
+# held open there, they kept it waiting for a plan forever once the main process was killed.
+_PARENT_ENDS: set = set()
+
+
 class _Child:
     """A forked process that runs one shard and talks to the main process over a pipe."""
 
     def __init__(self, shard: Shard):
         context = multiprocessing.get_context("fork")
         self.connection, child_end = context.Pipe()
+        _PARENT_ENDS.add(self.connection)
         self.process = context.Process(target=_child_main, args=(child_end, shard), daemon=True)
-        self.process.start()
+        with stop_signals_held():
+            self.process.start()
         child_end.close()
         self.journeys: list = []  # round 2's, as received so far
         self.reference_parts: list = []
@@ -966,6 +977,7 @@ class _Child:
         self.connection.send(plan)
 
     def close(self) -> None:
+        _PARENT_ENDS.discard(self.connection)
         self.connection.close()
         self.process.join(timeout=5)
         if self.process.is_alive():
@@ -1005,6 +1017,9 @@ def _send_result(connection: Any, result: Result) -> None:
 
 
 def _child_main(connection: Any, shard: Shard) -> None:
+    ignore_stop_signals()  # the main process stops this one when it is interrupted (see _run)
+    for end in _PARENT_ENDS:  # so that a main process that died is seen: EOF on this shard's end
+        end.close()
     status = 0
     try:
         gc.disable()

@@ -30,11 +30,12 @@ def serve(project, port, host, interval, verbose) -> None:
         from ..config import resolve_project
 
         runtime.ONE_SHOT = False  # a long-running process: compiles again on every change
-        from ..workflow.serve import flush_print, install_sigterm
+        from ..workflow.serve import flush_print
         from ..workflow.serve import serve as run
+        from .interrupts import stop_on_sigterm
 
         root = resolve_project(project)
-        install_sigterm()
+        stop_on_sigterm()  # main() did already; a test's CliRunner does not go through it
         try:
             run(root, host, port, interval=interval, say=flush_print, quiet=not verbose)
         except KeyboardInterrupt:

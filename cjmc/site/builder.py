@@ -938,7 +938,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], "bytes | Streamed"]
     import os
     import signal
 
-    from ..runtime import release_free_memory
+    from ..runtime import ignore_stop_signals, release_free_memory, stop_signals_held
 
     def run(claim: Callable[[], int]) -> list[str]:
         marked = []
@@ -982,18 +982,23 @@ def render_pages(pages: list[Page], render: Callable[[Page], "bytes | Streamed"]
         child_claim, parent_claim = itertools.count(1, 2).__next__, itertools.count(0, 2).__next__
     release_free_memory()  # freed memory still resident would be the child's too
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    with stop_signals_held():
+        pid = os.fork()
     if pid == 0:  # the child: render its share, report, and leave without running any cleanup of the parent
-        os.close(read_end)
-        code = 0
+        code = 1
         try:
-            report = {"marked": run(child_claim)}
-        except BaseException as exc:  # reported to the parent, which raises it
-            report = {"error": str(exc), "type": type(exc).__name__, "errno": getattr(exc, "errno", None)}
-            code = 1
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(json.dumps(report).encode())
-        os._exit(code)
+            ignore_stop_signals()  # the parent kills this process when it is interrupted
+            os.close(read_end)
+            parent = os.getppid()
+            try:  # a parent that was killed outright (SIGKILL, the OOM killer) gets no more pages rendered
+                report = {"marked": run(lambda: child_claim() if os.getppid() == parent else len(pages))}
+                code = 0
+            except BaseException as exc:  # reported to the parent, which raises it
+                report = {"error": str(exc), "type": type(exc).__name__, "errno": getattr(exc, "errno", None)}
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(json.dumps(report).encode())
+        finally:  # whatever happened (a parent gone: no pipe to write to), never return into the parent's code
+            os._exit(code)
     os.close(write_end)
     try:
         on_started()

@@ -358,20 +358,6 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, interval: fl
         site.close()
 
 
-def install_sigterm() -> None:
-    """Make SIGTERM end ``serve`` like Ctrl+C does, so the temporary site is removed."""
-    import signal
-
-    def handler(signum, frame):
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not interrupt the clean-up
-        raise KeyboardInterrupt
-
-    try:
-        signal.signal(signal.SIGTERM, handler)
-    except (ValueError, OSError):  # not the main thread, or no such signal
-        pass
-
-
 def flush_print(message: str) -> None:
     print(message, flush=True, file=sys.stderr)
 

@@ -161,7 +161,10 @@ def test_sigkill_during_build_leaves_previous_site(project, tmp_path):
     out = tmp_path / "out"
     assert build(project, out).written
     before = tree(out)
+    scratch = tmp_path / "tmp"  # what a killed build cannot remove stays here, not in the machine's /tmp
+    scratch.mkdir()
     proc = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(project), str(out)], cwd=REPO,
+                            env={**os.environ, "TMPDIR": str(scratch)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

@@ -1,0 +1,200 @@
+"""Stopping a build with Ctrl+C or SIGTERM: it cleans up after itself and says so in its exit code.
+
+Each build runs in a session of its own with a hook that holds it at a known
+point (shards waiting for their plan, Graphviz running, pages being written),
+so the signal always comes at that point. Afterwards no process of the
+session may be left, nor the staging folder or temporary files, and the
+previous site must be as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Runs `cjmc build PROJECT -o OUT` with a hook that touches READY at the point under test, then waits.
+DRIVER = """
+import pathlib, signal, sys, time
+project, out, ready, where = sys.argv[1:5]
+# As in a terminal: a test run started in the background inherits Ctrl+C ignored, and Python leaves it so.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+def pause(*args, **kwargs):
+    pathlib.Path(ready).touch()
+    time.sleep(120)
+
+if where == "shards":  # the shards have parsed their files and wait for the plan
+    from cjmc import sharded
+    sharded.MIN_BYTES = 0
+    sharded._plan = pause
+elif where == "pages":  # two renderers are writing pages
+    from cjmc.site import builder, output
+    builder.PARALLEL_PAGES = 2
+    original = output._write_file
+    def slow(path, data):
+        if str(path).endswith(".html"):
+            pathlib.Path(ready).touch()
+        time.sleep(0.05)
+        original(path, data)
+    output._write_file = slow
+sys.argv = ["cjmc", "build", project, "-o", out]
+from cjmc.cli import main
+main()
+"""
+
+# Stands in for graphviz-pure: answers -V, and otherwise says it started and lays out nothing, for a long time.
+FAKE_ENGINE = """#!/bin/sh
+if [ "$1" = "-V" ]; then echo "graphviz-pure version 0.0 (stand-in)" >&2; exit 0; fi
+touch "$CJMC_TEST_READY"
+exec sleep 120
+"""
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def session_processes(session: int) -> list[str]:
+    """The processes still alive in ``session`` (Linux's /proc), as 'pid command'."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[3]) == session and fields[0] != "Z":
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                alive.append(f"{entry.name} {command}")
+        except (OSError, ValueError, IndexError):
+            continue
+    return alive
+
+
+@pytest.fixture()
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "examples" / "maps", root / "maps")
+    (root / "cjmc.yaml").write_text('name: Interrupted\nmaps: ["maps/**/*.yaml"]\n', encoding="utf-8")
+    return root
+
+
+@pytest.fixture()
+def run_build(project, tmp_path):
+    """Start a build held at ``where``; return it once the hook has fired."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    ready = tmp_path / "ready"
+    env = {**os.environ, "TMPDIR": str(scratch), "CJMC_WORKERS": "2", "CJMC_TEST_READY": str(ready)}
+
+    def start(where: str, out: Path, path_first: Path | None = None) -> subprocess.Popen:
+        if path_first is not None:
+            env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
+        ready.unlink(missing_ok=True)
+        proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(project), str(out), str(ready), where],
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if not ready.exists():
+            proc.kill()
+            pytest.fail(f"the build never got to {where}: {proc.communicate()[1].decode()}")
+        return proc
+
+    start.scratch = scratch
+    return start
+
+
+def stop(proc: subprocess.Popen, sig: int, *, group: bool) -> tuple[int, str, float]:
+    """Send ``sig`` to the build (or, as a terminal's Ctrl+C does, to its whole process group)."""
+    sent = time.monotonic()
+    (os.killpg if group else os.kill)(proc.pid, sig)
+    try:
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return proc.returncode, err.decode(), time.monotonic() - sent
+
+
+def stop_and_check(proc: subprocess.Popen, sig: int, *, group: bool, code: int, tmp_path: Path,
+                   scratch: Path) -> None:
+    """Stop the build; it must say so, exit ``code`` within seconds and leave nothing behind."""
+    returncode, err, seconds = stop(proc, sig, group=group)
+    assert returncode == code, err
+    assert err.strip().splitlines()[-1] == "cjmc: interrupted"
+    assert "Traceback" not in err
+    assert seconds < 10
+    assert_cleaned_up(proc, tmp_path, scratch)
+
+
+def assert_cleaned_up(proc: subprocess.Popen, tmp_path: Path, scratch: Path) -> None:
+    deadline = time.monotonic() + 5
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session_processes(proc.pid) == []
+    assert [p.name for p in tmp_path.iterdir() if ".cjmc-tmp-" in p.name] == []
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("sig, group, code", [(signal.SIGTERM, False, 143), (signal.SIGINT, True, 130)])
+def test_stopped_while_shards_work(run_build, project, tmp_path, sig, group, code):
+    proc = run_build("shards", tmp_path / "out")
+    stop_and_check(proc, sig, group=group, code=code, tmp_path=tmp_path, scratch=run_build.scratch)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(shutil.which("sh") is None or shutil.which("sleep") is None, reason="needs sh and sleep")
+def test_sigterm_stops_graphviz_and_keeps_the_previous_site(run_build, project, tmp_path):
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "cjmc", "build", str(project), "-o", str(out), "--no-cache"],
+                   cwd=REPO, check=True, capture_output=True)
+    before = tree(out)
+    engine = tmp_path / "bin"
+    engine.mkdir()
+    (engine / "graphviz-pure").write_text(FAKE_ENGINE, encoding="utf-8")
+    (engine / "graphviz-pure").chmod(0o755)
+    proc = run_build("graphviz", out, path_first=engine)
+    deadline = time.monotonic() + 10  # it says it started just before it becomes `sleep`
+    while not any("sleep 120" in line for line in session_processes(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert any("sleep 120" in line for line in session_processes(proc.pid)), "the stand-in engine is not running"
+    # a CI job cancelled, `timeout`: the signal goes to cjmc alone, which must stop Graphviz itself
+    stop_and_check(proc, signal.SIGTERM, group=False, code=143, tmp_path=tmp_path, scratch=run_build.scratch)
+    assert tree(out) == before
+
+
+def test_ctrl_c_while_two_renderers_write_pages(run_build, project, tmp_path):
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "cjmc", "build", str(project), "-o", str(out), "--no-cache"],
+                   cwd=REPO, check=True, capture_output=True)
+    before = tree(out)
+    proc = run_build("pages", out)
+    time.sleep(0.3)  # both renderers are under way
+    stop_and_check(proc, signal.SIGINT, group=True, code=130, tmp_path=tmp_path, scratch=run_build.scratch)
+    assert tree(out) == before
+
+
+@pytest.mark.parametrize("where", ["shards", "pages"])
+def test_workers_end_when_the_build_is_killed_outright(run_build, project, tmp_path, where):
+    """SIGKILL (the OOM killer, a CI runner's hard stop) leaves no clean-up to the main process: its workers
+    must notice and end by themselves, not wait for a plan or render pages forever."""
+    proc = run_build(where, tmp_path / "out")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session_processes(proc.pid) == []
