@@ -138,7 +138,7 @@ def _render_all(project, fmt, folder: Path, engine, made: dict | None = None) ->
     from ..keyed_cache import KeyedFolder
     from ..render import api
     from ..render.cache import KnownText, RenderStats, start_cached
-    from ..render.svgclean import clean_svg
+    from ..render.svgclean import clean_svg_bytes
 
     made = made or {}
     files = {jid: _JourneyFiles(project, journey, made.pop(jid, None)) for jid, journey in project.journeys.items()}
@@ -164,7 +164,7 @@ def _render_all(project, fmt, folder: Path, engine, made: dict | None = None) ->
         for jid in sorted(files):  # while Graphviz works
             put(f"{jid}.emotion.svg", files.pop(jid).emotion().encode("utf-8"))
         for key, data in rendering.each() if rendering is not None else ():
-            put(f"{key}.{fmt}", clean_svg(data.decode("utf-8")).encode("utf-8") if fmt == "svg" else data)
+            put(f"{key}.{fmt}", clean_svg_bytes(data) if fmt == "svg" else data)
     finally:
         if rendering is not None:
             rendering.cancel()

@@ -17,7 +17,7 @@ from .errors import RenderError
 from .flow import journey_flow_dot
 from .palette import PALETTE
 from .portfolio import persona_map_dot, portfolio_dot
-from .svgclean import clean_svg
+from .svgclean import clean_svg_bytes
 
 __all__ = ["journey_flow_dot", "emotion_curve_svg", "portfolio_dot", "persona_map_dot", "render_svgs", "RenderError", "RenderStats",
            "PALETTE"]
@@ -33,4 +33,4 @@ def render_svgs(dots: dict[str, str], *, engine: str = "auto", cache_dir: Path |
     ``stats`` (optional) counts rendered vs reused diagrams.
     """
     raw = render_cached(list(dots.items()), "svg", engine, cache_dir, stats)
-    return {key: clean_svg(data.decode("utf-8")) for key, data in raw.items()}
+    return {key: clean_svg_bytes(data).decode("utf-8") for key, data in raw.items()}

@@ -31,6 +31,7 @@ from ..model import Project
 from ..report.text import counted
 from ..resources import data_dir
 from .context import build_pages
+from .inline_svg import inline_svg, inline_svg_text
 from .map_texts import PersonaMapTexts
 from .views import (NAV, Diagram, Page, RuleSource, SiteInfo, as_blocks, journey_path, persona_map_name, persona_path,
                     root_of)
@@ -188,63 +189,6 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
 
 # ---------------------------------------------------------------- diagrams
 
-_XML_PROLOG = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<!--.*?-->\s*", re.S)
-
-
-# No leading \b: a pattern that starts with a literal is scanned ~20 times faster; _word_before checks it.
-_ID = re.compile(r'id="([^"]*)"')
-_REF = re.compile(r'(url\(#)([^")]*)')
-_LABELLEDBY = re.compile(r'(aria-(?:labelledby|describedby)=")([^"]*)(")')
-
-
-def _word_before(match: re.Match) -> bool:
-    """Whether a word character precedes the match (what a leading ``\\b`` would have refused)."""
-    index = match.start()
-    return index > 0 and (match.string[index - 1].isalnum() or match.string[index - 1] == "_")
-
-
-def _inline_svg(svg: str, label: str, prefix: str) -> Markup:
-    """Make an SVG document inline-able in a page.
-
-    Drops any prolog, gives the root ``role="img"`` and an accessible name when
-    it has none, and prefixes every id the SVG defines (and the references to
-    them) with ``prefix``, so the SVG's ids (Graphviz writes ``step-x`` for a
-    step node) never collide with the page's own ``#step-x`` targets. Links
-    are navigation and always mean the page's elements (the flow's nodes
-    link to ``#step-x``), so ``href="#..."`` is never rewritten; ``url(#...)``
-    and ``aria-labelledby`` references are.
-    """
-    from html import unescape
-
-    from markupsafe import escape
-
-    svg = _XML_PROLOG.sub("", svg).strip()
-    match = re.search(r"<svg\b", svg)
-    if not match:
-        return Markup("")
-    svg = svg[match.start():]
-    references = "url(#" in svg, "aria-" in svg
-    # The ids the SVG defines, as written (Graphviz writes `-` as `&#45;`): only references need them.
-    defined = {unescape(m.group(1)) for m in _ID.finditer(svg) if not _word_before(m)} if any(references) else set()
-    svg = _ID.sub(lambda m: m.group(0) if _word_before(m) else f'id="{prefix}{m.group(1)}"', svg)
-    if references[0]:
-        svg = _REF.sub(lambda m: m.group(1) + (prefix if unescape(m.group(2)) in defined else "") + m.group(2), svg)
-    if references[1]:
-        svg = _LABELLEDBY.sub(lambda m: m.group(0) if _word_before(m) else m.group(1) + " ".join(
-            prefix + t if unescape(t) in defined else t for t in m.group(2).split()) + m.group(3), svg)
-    head_end = svg.index(">")
-    head = svg[:head_end]
-    extra = ""
-    if "role=" not in head:
-        # An SVG with links is navigation, not a picture: links inside role="img" are hidden from assistive tech.
-        extra += ' role="group"' if "<a " in svg else ' role="img"'
-    if "aria-label" not in head:
-        extra += f' aria-label="{escape(label)}"'
-    if "focusable=" not in head:
-        extra += ' focusable="false"'
-    return Markup("<svg" + extra + svg[4:])
-
-
 PLACEHOLDER_MARK = b"<!--cjmc-diagram:"
 _MARKER = re.compile(rb"<!--cjmc-diagram:([a-z0-9_.-]+)-->")
 
@@ -340,10 +284,9 @@ class DiagramLayout:
         self._rendering.prune()
 
     def _inline(self, name: str, raw: bytes) -> bytes:
-        from ..render.svgclean import clean_svg
+        from ..render.svgclean import clean_svg_bytes
 
-        svg = clean_svg(raw.decode("utf-8"))
-        return str(_inline_svg(svg, self.labels[name], f"{name.split('-')[0]}-svg-")).encode()
+        return inline_svg(clean_svg_bytes(raw), self.labels[name], f"{name.split('-')[0]}-svg-")
 
     def fill_cached(self, page: bytes) -> bytes:
         """Put in the diagrams that are ready or in the cache; the others stay placeholders until :meth:`finish`.
@@ -418,7 +361,7 @@ def journey_diagrams(project: Project, journey, observed=None) -> tuple[str, str
 
     dot = api.journey_flow_dot(project, journey, step_href=_step_anchor, observed=observed)
     curve = api.emotion_curve_svg(project, journey, step_href=_step_anchor)
-    return dot, str(_inline_svg(curve, _emotion_label(journey), "emotion-svg-"))
+    return dot, str(inline_svg_text(curve, _emotion_label(journey), "emotion-svg-"))
 
 
 def diagrams_summary(diagrams: tuple[str, str]) -> str:
