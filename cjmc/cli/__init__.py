@@ -48,7 +48,7 @@ SHORT_HELP = {
 
 class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
-        from .interrupts import Interrupted
+        from ..interrupts import Interrupted
 
         try:
             return super().invoke(ctx)
@@ -96,7 +96,7 @@ def cli() -> None:
 
 def main() -> None:
     from .. import runtime
-    from .interrupts import Interrupted, exit_code, stop_on_sigterm
+    from ..interrupts import Interrupted, exit_code, stop_on_sigterm
 
     runtime.ONE_SHOT = True
     stop_on_sigterm()

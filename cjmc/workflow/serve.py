@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..diagnostics import Diagnostic, UsageError
 
@@ -81,12 +81,13 @@ class LiveSite:
         self.lock = threading.Lock()
         self.log = log
         self.stamps: dict[str, tuple[int, int]] = {}
+        self.building = None  # the build process under way, if any (see close)
 
     def rebuild(self) -> BuildState:
         self.stamps = watched_files(self.root)
         started = time.perf_counter()
         ok, message, diagnostics = False, "", []
-        outcome = build_elsewhere(self.root, self.out, self.folder)
+        outcome = build_elsewhere(self.root, self.out, self.folder, started=self._started)
         reused = {}
         if outcome[0] == "built":
             _, written, diagnostics, reused = outcome
@@ -130,7 +131,14 @@ class LiveSite:
             except Exception as exc:  # never let the watcher die silently
                 self.log(f"watcher: {type(exc).__name__}: {exc}")
 
+    def _started(self, process) -> None:
+        self.building = process
+
     def close(self) -> None:
+        """Stop a rebuild under way (the watcher's thread dies with the server, its build process would not),
+        then remove the site."""
+        if self.building is not None:
+            _stop(self.building)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -145,7 +153,8 @@ def _reuse_note(reused: dict) -> str:
     return f" ({note})"
 
 
-def build_elsewhere(root: Path, out: Path, folder: Path) -> tuple:
+def build_elsewhere(root: Path, out: Path, folder: Path, *,
+                    started: Callable[[Any], None] = lambda process: None) -> tuple:
     """Build ``root`` into ``out`` in a Python process of its own; what came of it (see :func:`_build_outcome`).
 
     ``serve`` runs an HTTP server thread, and a process that runs other
@@ -157,7 +166,8 @@ def build_elsewhere(root: Path, out: Path, folder: Path) -> tuple:
     its outcome, pickled, in ``folder`` (the server's private folder). A
     project too small for shards, or one no process can be started for, is
     built here: starting Python and importing cjmc costs ~0.25 s, as much as
-    a rebuild of the example project.
+    a rebuild of the example project. ``started`` gets the build's process
+    (:class:`subprocess.Popen`) once it runs.
     """
     import os
     import pickle
@@ -174,16 +184,38 @@ def build_elsewhere(root: Path, out: Path, folder: Path) -> tuple:
     path = os.environ.get("PYTHONPATH", "")
     env = {**os.environ, "PYTHONPATH": package_parent + (os.pathsep + path if path else "")}
     try:
-        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, env=env)
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, env=env)
     except OSError:
         return _build_outcome(root, out)
+    started(process)
+    try:
+        _, stderr = process.communicate()
+    except BaseException:  # the server is stopping: let the build clean up (SIGKILL would orphan Graphviz)
+        _stop(process)
+        raise
     try:
         return pickle.loads(outcome_file.read_bytes())
     except Exception:  # noqa: BLE001 (no outcome: the process died, or the file is damaged)
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        return ("failed", f"the build process ended with exit code {done.returncode}"
+        said = stderr.decode("utf-8", "replace").strip().splitlines()
+        return ("failed", f"the build process ended with exit code {process.returncode}"
                           + (f": {said[-1]}" if said else ""))
+
+
+def _stop(process, grace: float = 10.0) -> None:
+    """SIGTERM ``process`` (a build, which then stops its own workers and Graphviz), SIGKILL after ``grace`` s.
+
+    Only waits: the watcher's thread may be reading the process's output at the same time (a rebuild).
+    """
+    import subprocess
+
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait()
 
 
 def _worth_a_process(root: Path) -> bool:
@@ -207,8 +239,10 @@ def build_in_child() -> None:
 
     from .. import runtime
     from ..fsutil import atomic_write_bytes
+    from ..interrupts import stop_on_sigterm
 
     runtime.ONE_SHOT = True  # this process ends after one build, as a cjmc command does
+    stop_on_sigterm()  # how the server stops this build: its clean-up runs (Graphviz, temporary files)
     root, out, outcome_file = sys.argv[1:4]
     try:
         outcome = _build_outcome(Path(root), Path(out))

@@ -198,3 +198,64 @@ def test_workers_end_when_the_build_is_killed_outright(run_build, project, tmp_p
     while session_processes(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert session_processes(proc.pid) == []
+
+
+# Stands in for graphviz-pure: the real one until the file $CJMC_TEST_HANG exists, then one that never finishes.
+SWITCHING_ENGINE = """#!/bin/sh
+if [ "$1" != "-V" ] && [ -e "$CJMC_TEST_HANG" ]; then touch "$CJMC_TEST_READY"; exec sleep 120; fi
+exec "$CJMC_TEST_REAL_ENGINE" "$@"
+"""
+
+
+@pytest.mark.parametrize("when", ["first build", "rebuild"])
+def test_stopping_serve_stops_its_build(tmp_path, when):
+    """`cjmc serve` builds a large project in a process of its own, rebuilds in its watcher's thread: stopped
+    with SIGTERM, it must stop that build the way a build is stopped, not leave it (and Graphviz) running."""
+    real = shutil.which("graphviz-pure") or str(Path(sys.executable).parent / "graphviz-pure")
+    if not Path(real).is_file():
+        pytest.skip("graphviz-pure is not installed")
+    project = tmp_path / "project"
+    # ~0.7 MB of maps: large enough to be built in a process of its own
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "40", str(project)], check=True,
+                   capture_output=True)
+    engine = tmp_path / "bin"
+    engine.mkdir()
+    (engine / "graphviz-pure").write_text(SWITCHING_ENGINE, encoding="utf-8")
+    (engine / "graphviz-pure").chmod(0o755)
+    scratch, ready, hang = tmp_path / "tmp", tmp_path / "ready", tmp_path / "hang"
+    scratch.mkdir()
+    if when == "first build":
+        hang.touch()
+    env = {**os.environ, "TMPDIR": str(scratch), "CJMC_WORKERS": "2", "CJMC_TEST_READY": str(ready),
+           "CJMC_TEST_HANG": str(hang), "CJMC_TEST_REAL_ENGINE": real,
+           "PATH": f"{engine}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.Popen([sys.executable, "-m", "cjmc", "serve", str(project), "--port", "0", "--interval", "0.1"],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        if when == "rebuild":
+            line = ""
+            while " at http://" not in line:
+                line = proc.stderr.readline()
+                assert line or proc.poll() is None, "serve ended before serving"
+            hang.touch()
+            journey = sorted((project / "maps" / "journeys").glob("*.yaml"))[0]
+            journey.write_text(journey.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1),
+                               encoding="utf-8")
+        deadline = time.monotonic() + 90
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready.exists(), "the build never got to Graphviz"
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session_processes(proc.pid) == []
+    assert list(scratch.iterdir()) == []  # serve's own folder and the build's temporary files
