@@ -82,12 +82,15 @@ class LiveSite:
         self.log = log
         self.stamps: dict[str, tuple[int, int]] = {}
         self.building = None  # the build process under way, if any (see close)
+        self.closing = False
 
     def rebuild(self) -> BuildState:
         self.stamps = watched_files(self.root)
         started = time.perf_counter()
         ok, message, diagnostics = False, "", []
         outcome = build_elsewhere(self.root, self.out, self.folder, started=self._started)
+        if self.closing:  # stopped by close(): no outcome worth reporting
+            return self.state
         reused = {}
         if outcome[0] == "built":
             _, written, diagnostics, reused = outcome
@@ -137,6 +140,7 @@ class LiveSite:
     def close(self) -> None:
         """Stop a rebuild under way (the watcher's thread dies with the server, its build process would not),
         then remove the site."""
+        self.closing = True
         if self.building is not None:
             _stop(self.building)
         shutil.rmtree(self.folder, ignore_errors=True)
