@@ -87,7 +87,12 @@ def _sibling(out: Path, tag: str) -> Path:
 
 
 def _remove_stale(out: Path) -> None:
-    """Delete temporary siblings left by killed builds (only ones holding our marker)."""
+    """Delete temporary siblings left by killed builds: only ones holding our marker, whose build has ended.
+
+    A build that is still running (another ``cjmc build`` into the same
+    folder, say from a watch script) keeps its staging folder: removing it
+    made that build fail with "No such file or directory".
+    """
     if not out.parent.is_dir():
         return
     for candidate in sorted(out.parent.iterdir()):
@@ -95,8 +100,23 @@ def _remove_stale(out: Path) -> None:
         if not name.startswith(f".{out.name}") or not candidate.is_dir() or candidate.is_symlink():
             continue
         rest = name[len(out.name) + 1:]
-        if (rest.startswith(_TMP) or rest.startswith(_OLD)) and (candidate / MARKER).is_file():
-            shutil.rmtree(candidate)
+        for tag in (_TMP, _OLD):
+            if rest.startswith(tag) and (candidate / MARKER).is_file() and not _running(rest[len(tag):]):
+                shutil.rmtree(candidate)
+
+
+def _running(pid_text: str) -> bool:
+    """Whether the build whose process id ends a temporary folder's name is still running (not this one:
+    a folder with this process's id was left by an earlier process that had the same id)."""
+    if not pid_text.isdigit() or int(pid_text) == os.getpid() or os.name == "nt":  # Windows: kill(pid, 0) is Ctrl+C
+        return False
+    try:
+        os.kill(int(pid_text), 0)  # signal 0: only asks whether the process exists
+    except PermissionError:  # it does, and is another user's
+        return True
+    except (OSError, OverflowError):  # no such process, or no process id at all
+        return False
+    return True
 
 
 class Staging:

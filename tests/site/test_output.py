@@ -157,21 +157,28 @@ main()
 """
 
 
+def start_slow_build(project: Path, out: Path, tmp_path: Path) -> subprocess.Popen:
+    """Start SLOW_BUILD into ``out``; return once it writes the new site next to the old one."""
+    scratch = tmp_path / "tmp"  # what a killed build cannot remove stays here, not in the machine's /tmp
+    scratch.mkdir(exist_ok=True)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(project), str(out)], cwd=REPO,
+                            env={**os.environ, "TMPDIR": str(scratch)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(".cjmc-tmp-" in p.name for p in out.parent.iterdir()):
+        time.sleep(0.02)
+    if not any(".cjmc-tmp-" in p.name for p in out.parent.iterdir()):
+        proc.kill()
+        pytest.fail(f"the build never started writing: {proc.communicate()[1]}")
+    return proc
+
+
 def test_sigkill_during_build_leaves_previous_site(project, tmp_path):
     out = tmp_path / "out"
     assert build(project, out).written
     before = tree(out)
-    scratch = tmp_path / "tmp"  # what a killed build cannot remove stays here, not in the machine's /tmp
-    scratch.mkdir()
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(project), str(out)], cwd=REPO,
-                            env={**os.environ, "TMPDIR": str(scratch)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_slow_build(project, out, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        # wait until the new site is being written next to the old one
-        while time.monotonic() < deadline and not any(".cjmc-tmp-" in p.name for p in tmp_path.iterdir()):
-            time.sleep(0.02)
-        assert any(".cjmc-tmp-" in p.name for p in tmp_path.iterdir()), "the build never started writing"
         time.sleep(0.3)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
@@ -182,6 +189,49 @@ def test_sigkill_during_build_leaves_previous_site(project, tmp_path):
     assert build(project, out).written
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
     assert tree(out) == before
+
+
+def test_a_second_build_into_the_same_folder_leaves_the_first_ones_staging_alone(project, tmp_path):
+    """Two builds at once into one folder (a watch script and a manual build): both finish, and the folder
+    ends up holding one whole site. The second used to delete the first's staging folder as a leftover."""
+    out = tmp_path / "out"
+    assert build(project, out).written
+    before = tree(out)
+    first = start_slow_build(project, out, tmp_path)
+    try:
+        second = subprocess.run([sys.executable, "-m", "cjmc", "build", str(project), "-o", str(out)], cwd=REPO,
+                                capture_output=True, text=True)
+        assert second.returncode == 0, second.stderr
+        assert first.poll() is None, "the first build ended before the second one was done"
+    finally:
+        _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert tree(out) == before  # one whole site: the same project built twice
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_leftovers_of_ended_builds_are_removed_and_those_of_running_ones_kept(tmp_path):
+    out = tmp_path / "site"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                               text=True).stdout.strip()
+        folders = {"running": tmp_path / f".site.cjmc-tmp-{sleeper.pid}",
+                   "ended": tmp_path / f".site.cjmc-tmp-{ended}",
+                   "ended backup": tmp_path / f".site.cjmc-old-{ended}",
+                   "this process's id": tmp_path / f".site.cjmc-tmp-{os.getpid()}",
+                   "not ours": tmp_path / f".site.cjmc-tmp-{ended}x"}
+        for name, folder in folders.items():
+            folder.mkdir()
+            if name != "not ours":
+                (folder / MARKER).write_text("x")
+        with output.Staging(out) as staging:
+            staging.write("index.html", b"<p>hi</p>")
+        left = sorted(p.name for p in tmp_path.iterdir())
+        assert left == sorted([folders["running"].name, folders["not ours"].name, "site"])
+    finally:
+        sleeper.kill()
+        sleeper.wait()
 
 
 def test_two_builds_are_byte_identical(project, tmp_path):
