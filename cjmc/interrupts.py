@@ -20,10 +20,6 @@ import signal
 _stopped_by = signal.SIGINT
 
 
-class Interrupted(BaseException):
-    """A command stopped by Ctrl+C or SIGTERM; carried past Click, which would exit 1 for it."""
-
-
 def exit_code() -> int:
     """130 after Ctrl+C, 143 after SIGTERM."""
     return 128 + int(_stopped_by)
@@ -44,4 +40,4 @@ def stop_on_sigterm() -> None:
         pass
 
 
-__all__ = ("Interrupted", "exit_code", "stop_on_sigterm")
+__all__ = ("exit_code", "stop_on_sigterm")

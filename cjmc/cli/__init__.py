@@ -48,12 +48,13 @@ SHORT_HELP = {
 
 class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
-        from ..interrupts import Interrupted
-
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:  # past Click, which would print "Aborted!" and exit 1
-            raise Interrupted() from None
+        except KeyboardInterrupt:  # before Click, which would print "Aborted!" and exit 1 (see cjmc.interrupts)
+            from ..interrupts import exit_code
+
+            click.echo("cjmc: interrupted", err=True)
+            sys.exit(exit_code())
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS if _available(name)]
@@ -96,15 +97,12 @@ def cli() -> None:
 
 def main() -> None:
     from .. import runtime
-    from ..interrupts import Interrupted, exit_code, stop_on_sigterm
+    from ..interrupts import stop_on_sigterm
 
     runtime.ONE_SHOT = True
     stop_on_sigterm()
     try:
         cli.main(prog_name="cjmc")
-    except (KeyboardInterrupt, Interrupted):
-        click.echo("cjmc: interrupted", err=True)
-        sys.exit(exit_code())
     except SystemExit as done:
         _exit_without_teardown(done.code)
 

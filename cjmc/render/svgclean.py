@@ -29,26 +29,22 @@ _GROUP = re.compile(rb'(<g id="[^"]*" class="(?:graph|node|cluster)">%s*<title>)
                     rb'<a [^>]*?xlink:title="([^"]*)")' % (SPACE, SPACE), re.S)
 _FONT = re.compile(rb'font-family="(?:Helvetica,sans-Serif|Helvetica)"')
 _FONT_STACK = f'font-family="{FONT_FAMILY}"'.encode()
-# What str.strip() strips and bytes.strip() does not: ASCII's separators and every non-ASCII byte (a lead byte
-# may start a space such as U+00A0 or U+3000).
-_NOT_ASCII_SPACE = frozenset(range(0x1C, 0x20)) | frozenset(range(0x80, 0x100))
+# Bytes that may start or end what str.strip() strips and bytes.strip() does not: ASCII's separators \x1c-\x1f
+# and every non-ASCII byte (part of a space such as U+00A0 or U+3000, perhaps).
+_MAYBE_TEXT_SPACE = frozenset(range(0x1C, 0x20)) | frozenset(range(0x80, 0x100))
 
 
 def clean_svg_bytes(svg: bytes) -> bytes:
-    """:func:`clean_svg` of UTF-8 bytes, as UTF-8 bytes."""
+    """Graphviz's SVG (UTF-8) cleaned as the module says, as UTF-8."""
     svg = PROLOG.sub(b"", svg)
     svg = _GROUP.sub(lambda m: m.group(1) + m.group(4).split(b"&#10;")[0] + m.group(3), svg)
     svg = _FONT.sub(_FONT_STACK, svg)
     return strip_text(svg) + b"\n"
 
 
-def clean_svg(svg: str) -> str:
-    return clean_svg_bytes(svg.encode("utf-8")).decode("utf-8")
-
-
 def strip_text(data: bytes) -> bytes:
     """UTF-8 ``data`` without the whitespace at either end that ``str.strip`` would remove."""
     data = data.strip()
-    if data and (data[0] in _NOT_ASCII_SPACE or data[-1] in _NOT_ASCII_SPACE):
+    if data and (data[0] in _MAYBE_TEXT_SPACE or data[-1] in _MAYBE_TEXT_SPACE):
         return data.decode("utf-8").strip().encode("utf-8")
     return data

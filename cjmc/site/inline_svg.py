@@ -19,6 +19,7 @@ _ID = re.compile(rb'id="([^"]*)"')
 _REF = re.compile(rb'(url\(#)([^")]*)')
 _LABELLEDBY = re.compile(rb'(aria-(?:labelledby|describedby)=")([^"]*)(")')
 _CONTINUATION = range(0x80, 0xC0)  # the bytes after the first of a UTF-8 character
+_ASCII_WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 
 
 def _word_before(match: re.Match) -> bool:
@@ -26,6 +27,8 @@ def _word_before(match: re.Match) -> bool:
     data, end = match.string, match.start()
     if end == 0:
         return False
+    if data[end - 1] < 0x80:  # ASCII, nearly always (a space)
+        return data[end - 1] in _ASCII_WORD
     start = end - 1
     while start > 0 and end - start < 4 and data[start] in _CONTINUATION:
         start -= 1
@@ -57,7 +60,9 @@ def inline_svg(svg: bytes, label: str, prefix: str) -> bytes:
     link to ``#step-x``), so ``href="#..."`` is never rewritten; ``url(#...)``
     and ``aria-labelledby`` references are.
     """
-    svg = strip_text(PROLOG.sub(b"", svg))
+    if b"<?" in svg or b"<!" in svg:  # a cleaned SVG (clean_svg_bytes) has none left: not scanned again
+        svg = PROLOG.sub(b"", svg)
+    svg = strip_text(svg)
     root = _root(svg)
     if root < 0:
         return b""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cjmc.render.svgclean import clean_svg, clean_svg_bytes
+from cjmc.render.svgclean import clean_svg_bytes
 from cjmc.site.inline_svg import inline_svg, inline_svg_text
 
 SVG = """<?xml version="1.0" encoding="UTF-8"?>
@@ -53,7 +53,7 @@ def test_whitespace_is_what_text_calls_whitespace():
     """After a prolog or comment, and at either end, Unicode's spaces go as ASCII's do (as a text pattern's \\s)."""
     svg = "\u3000<?xml version='1.0'?>\u00a0\x1c<!-- c -->\u2028<svg a='1'><g/></svg>\u3000\n"
     assert str(inline_svg_text(svg, "x", "p-")) == '<svg role="img" aria-label="x" focusable="false" a=\'1\'><g/></svg>'
-    assert clean_svg("<!-- c -->\u00a0<svg/>\u3000") == "<svg/>\n"
+    assert clean_svg_bytes("<!-- c -->\u00a0<svg/>\u3000".encode()) == b"<svg/>\n"
     assert clean_svg_bytes(" <svg/> \n".encode()) == b"<svg/>\n"
 
 
