@@ -11,13 +11,24 @@ The command then exits 130 after Ctrl+C and 143 after SIGTERM, as a shell
 reports a process those signals ended (128 + the signal's number), so a
 cancelled job never looks like one that found problems (exit 1) or could not
 run (exit 2). Click would otherwise turn Ctrl+C into "Aborted!" and exit 1.
+
+A signal can come between any two steps, also between starting a process
+and keeping it where a ``finally`` finds it. Graphviz is started inside
+:func:`deferred`, and whatever started it is kept in a list that is killed
+at exit (:func:`cjmc.render.engines.stop_strays`) in case the interrupt
+came before its owner was.
 """
 
 from __future__ import annotations
 
 import signal
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 _stopped_by = signal.SIGINT
+_deferring = 0  # how deep the main thread is in deferred() sections
+_pending: signal.Signals | None = None  # a stop signal that came during one
 
 
 def exit_code() -> int:
@@ -25,19 +36,53 @@ def exit_code() -> int:
     return 128 + int(_stopped_by)
 
 
-def stop_on_sigterm() -> None:
-    """Make SIGTERM unwind the command like Ctrl+C does (processes forked later inherit this)."""
+def stop_on_signals() -> None:
+    """Make Ctrl+C and SIGTERM unwind the command (KeyboardInterrupt), except inside :func:`deferred`.
+
+    Processes forked later inherit this.
+    """
 
     def handler(signum, frame):
-        global _stopped_by
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not interrupt the clean-up
+        global _stopped_by, _pending
+        if signum == signal.SIGTERM:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not interrupt the clean-up
         _stopped_by = signal.Signals(signum)
+        if _deferring:
+            _pending = _stopped_by
+            return
         raise KeyboardInterrupt
 
     try:
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # started in the background by a shell: leave it
+            signal.signal(signal.SIGINT, handler)
         signal.signal(signal.SIGTERM, handler)
     except (ValueError, OSError):  # not the main thread (a library user's), or no such signal
         pass
 
 
-__all__ = ("exit_code", "stop_on_sigterm")
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Start a process and record it, as one step: a stop signal meanwhile is raised once both are done.
+
+    ``subprocess.Popen`` forks before it returns: interrupted inside it, or
+    before its caller had kept the process, nothing knew the process to
+    kill it, and a stopped build left Graphviz running. Unlike blocking the
+    signals (:func:`cjmc.runtime.stop_signals_held`), this leaves the
+    started program's signal mask alone. Only the main thread defers (it is
+    the one the signal handler runs in); elsewhere this does nothing.
+    """
+    global _deferring, _pending
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+    if not _deferring and _pending is not None:
+        _pending = None
+        raise KeyboardInterrupt
+
+
+__all__ = ("deferred", "exit_code", "stop_on_signals")

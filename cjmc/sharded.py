@@ -216,8 +216,11 @@ def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, 
     except OSError:  # no shared memory (a container without /dev/shm): a fixed share each, balanced by size
         shards = [Shard(root, config, group, run, keep_models, per_journey, cache)
                   for group in _balanced(paths, workers)]
-    children = [_Child(shard) for shard in shards]
+    children: list[_Child] = []
     try:
+        for shard in shards:
+            children.append(_Child(shard))
+            children[-1].start()  # kept first: a signal raised as the start ends finds it in the list
         summaries = [child.receive() for child in children]
         plan, main_diagnostics, shared_linker = _plan(root, config, summaries)
         for child in children:
@@ -229,7 +232,7 @@ def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, 
             cache.keep_findings(results)
     except BaseException:  # interrupted, or a shard failed: the others would work on for nobody
         for child in children:
-            child.process.kill()
+            child.kill()
         raise
     finally:
         for child in children:
@@ -932,12 +935,19 @@ class _Child:
         self.connection, child_end = context.Pipe()
         _PARENT_ENDS.add(self.connection)
         self.process = context.Process(target=_child_main, args=(child_end, shard), daemon=True)
-        with stop_signals_held():
-            self.process.start()
-        child_end.close()
+        self._child_end = child_end
         self.journeys: list = []  # round 2's, as received so far
         self.reference_parts: list = []
         self.extras: dict = {}
+
+    def start(self) -> None:
+        with stop_signals_held():
+            self.process.start()
+        self._child_end.close()
+
+    def kill(self) -> None:
+        if self.process.is_alive():  # False when it never started
+            self.process.kill()
 
     def receive(self) -> Any:
         """Round 1's summary."""
@@ -979,6 +989,9 @@ class _Child:
     def close(self) -> None:
         _PARENT_ENDS.discard(self.connection)
         self.connection.close()
+        self._child_end.close()  # when it never started
+        if self.process.pid is None:
+            return
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()

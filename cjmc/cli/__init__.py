@@ -97,10 +97,10 @@ def cli() -> None:
 
 def main() -> None:
     from .. import runtime
-    from ..interrupts import stop_on_sigterm
+    from ..interrupts import stop_on_signals
 
     runtime.ONE_SHOT = True
-    stop_on_sigterm()
+    stop_on_signals()
     try:
         cli.main(prog_name="cjmc")
     except SystemExit as done:

@@ -32,10 +32,10 @@ def serve(project, port, host, interval, verbose) -> None:
         runtime.ONE_SHOT = False  # a long-running process: compiles again on every change
         from ..workflow.serve import flush_print
         from ..workflow.serve import serve as run
-        from ..interrupts import stop_on_sigterm
+        from ..interrupts import stop_on_signals
 
         root = resolve_project(project)
-        stop_on_sigterm()  # main() did already; a test's CliRunner does not go through it
+        stop_on_signals()  # main() did already; a test's CliRunner does not go through it
         try:
             run(root, host, port, interval=interval, say=flush_print, quiet=not verbose)
         except KeyboardInterrupt:

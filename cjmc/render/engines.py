@@ -10,6 +10,7 @@ overviews) go in their own batches with network-simplex iteration bounds
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from ..interrupts import deferred
 from .errors import RenderError
 
 ENGINES = ("auto", "dot", "graphviz-pure")
@@ -139,8 +141,12 @@ class Rendering:
             (large if text.count("->") > LARGE_EDGES else normal).append((key, text))
         batches = [(batch, ()) for batch in _split(normal, processes)]
         batches += [([job], NSLIMIT) for job in large]
-        for number, (batch, extra) in enumerate(batches):
-            self._start(Path(self._folder.name), number, batch, extra)
+        try:
+            for number, (batch, extra) in enumerate(batches):
+                self._start(Path(self._folder.name), number, batch, extra)
+        except BaseException:  # interrupted between batches: the caller never gets this object to cancel
+            self.cancel()
+            raise
 
     def _start(self, folder: Path, number: int, batch: list[tuple[str, str]], extra: tuple[str, ...]) -> None:
         offsets = [0]
@@ -154,11 +160,14 @@ class Rendering:
                 open(folder / f"batch{number}.{self.fmt}", "wb") as stdout, \
                 open(folder / f"batch{number}.err", "wb") as errors:
             try:
-                process = subprocess.Popen(command, cwd=folder, stdin=stdin, stdout=stdout, stderr=errors)
+                with deferred():  # no interrupt before the process is kept where cancel() and stop_strays() see it
+                    process = subprocess.Popen(command, cwd=folder, stdin=stdin, stdout=stdout, stderr=errors)
+                    _STARTED.add(process)
+                    self.running.append(_Batch(process, number, [key for key, _ in batch], offsets,
+                                               time.monotonic() + seconds))
             except OSError as exc:
                 self.cancel()
                 raise RenderError(f"cannot run {self.engine.path}: {exc.strerror or exc}") from None
-        self.running.append(_Batch(process, number, [key for key, _ in batch], offsets, time.monotonic() + seconds))
 
     def wait(self) -> dict[str, bytes]:
         """Wait for every batch; ``{key: output bytes}``. Raises RenderError (and stops the rest) on failure."""
@@ -294,3 +303,21 @@ def _stop(running: list[_Batch]) -> None:
         if batch.process.poll() is None:
             batch.process.kill()
         batch.process.wait()
+        _STARTED.discard(batch.process)
+
+
+# Every Graphviz process this process started and no Rendering has stopped yet. An interrupt that comes
+# after a Rendering started its processes but before its caller kept it leaves nobody to cancel it.
+_STARTED: set[subprocess.Popen] = set()
+
+
+def stop_strays() -> None:
+    """Kill the Graphviz processes no :class:`Rendering` stopped (run at exit: see :mod:`cjmc.interrupts`)."""
+    for process in list(_STARTED):
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    _STARTED.clear()
+
+
+atexit.register(stop_strays)

@@ -119,17 +119,18 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
         say(note)
     result.notes = [note] if note else []
     project = compilation.project
-    # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
-    with timings.phase("start diagrams") as phase:
-        maps = portfolio_maps(config, project)
-        map_texts = (PersonaMapTexts(cache_dir / "compile", done.plan_key, done.sources, project)
-                     if cache and maps == "per-persona" else None)
-        layout = start_diagrams(project, engine or config.diagrams_engine, cache_dir if cache else None, say,
-                                observations, done.per_journey, maps, map_texts)
-        if map_texts is not None:
-            map_texts.save()
-        phase.detail = f"{counted(len(layout.diagrams), 'diagram')}, {layout.drawn_now} for Graphviz to lay out"
+    layout = None
     try:
+        # Graphviz starts first: its processes lay out diagrams on the other core while lint and pages run here.
+        with timings.phase("start diagrams") as phase:
+            maps = portfolio_maps(config, project)
+            map_texts = (PersonaMapTexts(cache_dir / "compile", done.plan_key, done.sources, project)
+                         if cache and maps == "per-persona" else None)
+            layout = start_diagrams(project, engine or config.diagrams_engine, cache_dir if cache else None, say,
+                                    observations, done.per_journey, maps, map_texts)
+            if map_texts is not None:
+                map_texts.save()
+            phase.detail = f"{counted(len(layout.diagrams), 'diagram')}, {layout.drawn_now} for Graphviz to lay out"
         if diagnostics is None:
             with timings.phase("lint"):
                 diagnostics = lint_compilation(compilation, today=today, observations=observations)
@@ -174,7 +175,8 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
             publishing = timings.start("publish", counted(len(written), "file"))  # leaving the block swaps the site in
         timings.stop(publishing)
     finally:
-        layout.cancel()
+        if layout is not None:
+            layout.cancel()
     reuse.save()
     if cache:
         _prune_caches(cache_dir)
@@ -238,6 +240,9 @@ class DiagramLayout:
         except RenderError as exc:
             self.cancel()
             raise UsageError(f"cannot render the diagrams: {exc}") from None
+        except BaseException:  # interrupted: nobody gets this object to cancel (Graphviz: see stop_strays)
+            self.cancel()
+            raise
 
     def _keep_all(self, svgs: Iterable[tuple[str, bytes]], index: dict[str, tuple[int, int]] | None = None) -> None:
         index = self._svgs if index is None else index
@@ -877,6 +882,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], "bytes | Streamed"]
     ``on_started`` runs in this process after the fork, so threads it starts
     are never inherited by the child.
     """
+    import contextlib
     import json
     import os
     import signal
@@ -925,31 +931,37 @@ def render_pages(pages: list[Page], render: Callable[[Page], "bytes | Streamed"]
         child_claim, parent_claim = itertools.count(1, 2).__next__, itertools.count(0, 2).__next__
     release_free_memory()  # freed memory still resident would be the child's too
     read_end, write_end = os.pipe()
-    with stop_signals_held():
-        pid = os.fork()
-    if pid == 0:  # the child: render its share, report, and leave without running any cleanup of the parent
-        code = 1
-        try:
-            ignore_stop_signals()  # the parent kills this process when it is interrupted
-            os.close(read_end)
-            parent = os.getppid()
-            try:  # a parent that was killed outright (SIGKILL, the OOM killer) gets no more pages rendered
-                report = {"marked": run(lambda: child_claim() if os.getppid() == parent else len(pages))}
-                code = 0
-            except BaseException as exc:  # reported to the parent, which raises it
-                report = {"error": str(exc), "type": type(exc).__name__, "errno": getattr(exc, "errno", None)}
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(json.dumps(report).encode())
-        finally:  # whatever happened (a parent gone: no pipe to write to), never return into the parent's code
-            os._exit(code)
-    os.close(write_end)
+    pid = -1
     try:
+        with stop_signals_held():  # a signal held here may be raised as the block ends: pid is known by then
+            pid = os.fork()
+        if pid == 0:  # the child: render its share, report, and leave without running any cleanup of the parent
+            code = 1
+            try:
+                ignore_stop_signals()  # the parent kills this process when it is interrupted
+                os.close(read_end)
+                parent = os.getppid()
+                try:  # a parent that was killed outright (SIGKILL, the OOM killer) gets no more pages rendered
+                    report = {"marked": run(lambda: child_claim() if os.getppid() == parent else len(pages))}
+                    code = 0
+                except BaseException as exc:  # reported to the parent, which raises it
+                    report = {"error": str(exc), "type": type(exc).__name__, "errno": getattr(exc, "errno", None)}
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(json.dumps(report).encode())
+            finally:  # whatever happened (a parent gone: no pipe to write to), never return into the parent's code
+                os._exit(code)
+        os.close(write_end)
+        write_end = -1
         on_started()
         marked = run(parent_claim)
     except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(read_end)
+        if pid > 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        for end in (read_end, write_end):
+            if end >= 0:
+                with contextlib.suppress(OSError):  # closed already, if the interrupt came just after
+                    os.close(end)
         raise
     with os.fdopen(read_end, "rb") as pipe:
         reply = pipe.read()

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..diagnostics import Diagnostic, UsageError
+from ..interrupts import deferred
 
 VERSION_PATH = "/__cjmc/version"
 RELOAD_SCRIPT = """<script>/* cjmc serve: live reload (not in built files) */
@@ -135,14 +136,20 @@ class LiveSite:
                 self.log(f"watcher: {type(exc).__name__}: {exc}")
 
     def _started(self, process) -> None:
-        self.building = process
+        with self.lock:
+            self.building = process
+            closing = self.closing
+        if closing:  # close() came while this build was starting, and did not see it
+            _stop(process)
 
     def close(self) -> None:
         """Stop a rebuild under way (the watcher's thread dies with the server, its build process would not),
         then remove the site."""
-        self.closing = True
-        if self.building is not None:
-            _stop(self.building)
+        with self.lock:
+            self.closing = True
+            building = self.building
+        if building is not None:
+            _stop(building)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -187,16 +194,18 @@ def build_elsewhere(root: Path, out: Path, folder: Path, *,
     package_parent = str(Path(__file__).resolve().parents[2])
     path = os.environ.get("PYTHONPATH", "")
     env = {**os.environ, "PYTHONPATH": package_parent + (os.pathsep + path if path else "")}
+    process = None
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, env=env)
-    except OSError:
-        return _build_outcome(root, out)
-    started(process)
-    try:
+        with deferred():  # a stop signal now is raised once the process is known, to be stopped below
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, env=env)
+        started(process)
         _, stderr = process.communicate()
-    except BaseException:  # the server is stopping: let the build clean up (SIGKILL would orphan Graphviz)
-        _stop(process)
+    except BaseException as exc:  # the server is stopping: let the build clean up (SIGKILL would orphan Graphviz)
+        if process is None and isinstance(exc, OSError):  # no process could be started
+            return _build_outcome(root, out)
+        if process is not None:
+            _stop(process)
         raise
     try:
         return pickle.loads(outcome_file.read_bytes())
@@ -238,15 +247,16 @@ def _worth_a_process(root: Path) -> bool:
 def build_in_child() -> None:
     """The build process (``sys.argv``: project, output folder, outcome file): build once, write what came
     of it, and leave without freeing the model one object at a time."""
+    import atexit
     import os
     import pickle
 
     from .. import runtime
     from ..fsutil import atomic_write_bytes
-    from ..interrupts import stop_on_sigterm
+    from ..interrupts import stop_on_signals
 
     runtime.ONE_SHOT = True  # this process ends after one build, as a cjmc command does
-    stop_on_sigterm()  # how the server stops this build: its clean-up runs (Graphviz, temporary files)
+    stop_on_signals()  # how the server stops this build: its clean-up runs (Graphviz, temporary files)
     root, out, outcome_file = sys.argv[1:4]
     try:
         outcome = _build_outcome(Path(root), Path(out))
@@ -257,6 +267,7 @@ def build_in_child() -> None:
         atomic_write_bytes(Path(outcome_file), pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001
         code = 1
+    atexit._run_exitfuncs()  # stop_strays() among them: Graphviz a stop signal left without an owner
     sys.stderr.flush()
     os._exit(code)
 

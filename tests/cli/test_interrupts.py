@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -260,3 +261,58 @@ def test_stopping_serve_stops_its_build(tmp_path, when):
         time.sleep(0.05)
     assert session_processes(proc.pid) == []
     assert list(scratch.iterdir()) == []  # serve's own folder and the build's temporary files
+
+
+@pytest.fixture
+def stop_handlers():
+    """cjmc's handlers for Ctrl+C and SIGTERM in this process, for one test."""
+    from cjmc import interrupts
+
+    if not hasattr(signal, "pthread_kill"):
+        pytest.skip("no signals to send to this process")
+    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupts.stop_on_signals()
+    yield interrupts
+    signal.signal(signal.SIGINT, previous[0])
+    signal.signal(signal.SIGTERM, previous[1])
+    interrupts._stopped_by = signal.SIGINT
+
+
+def _signal_here(signum):
+    signal.pthread_kill(threading.main_thread().ident, signum)
+    for _ in range(100):  # the handler runs between two steps of the program: give it some
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_stop_signal_in_a_deferred_step_is_raised_when_the_step_is_done(stop_handlers, signum, code):
+    """Starting a process and keeping it is one step: the interrupt comes after it, never between."""
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with stop_handlers.deferred():
+            with stop_handlers.deferred():  # nested: raised only when the outer step ends
+                _signal_here(signum)
+                done.append("inner")
+            done.append("outer")
+    assert done == ["inner", "outer"]
+    assert stop_handlers.exit_code() == code
+    with stop_handlers.deferred():  # nothing left over for the next step
+        done.append("next")
+    assert done[-1] == "next"
+
+
+def test_a_stop_signal_outside_a_deferred_step_stops_at_once(stop_handlers):
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        _signal_here(signal.SIGINT)
+        done.append("after")
+    assert done == []
+
+
+def test_ctrl_c_ignored_by_the_shell_stays_ignored(stop_handlers):
+    """A command a shell started in the background inherits Ctrl+C ignored: cjmc does not take it back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stop_handlers.stop_on_signals()
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, signal.SIG_DFL)

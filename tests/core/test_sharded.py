@@ -194,3 +194,32 @@ def test_a_shard_held_up_by_one_file_leaves_the_others_to_the_other_shard(tmp_pa
     assert sorted(len(summary.files) for summary in done.summaries) == [1, len(paths) - 1]
     assert sorted(name for summary in done.summaries for _, name in summary.files) == sorted(
         path.relative_to(root).as_posix() for path in paths)
+
+
+def test_an_interrupt_as_a_shard_starts_stops_the_shards_already_started(tmp_path: Path, monkeypatch) -> None:
+    """Ctrl+C as the second shard's start ends (a held signal is raised there): both shards are stopped,
+    none is left waiting for a plan that never comes."""
+    import multiprocessing
+
+    from cjmc import sharded
+
+    (tmp_path / "maps").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / "maps" / f"{name}.yaml").write_text("kind: persona\nid: " + name + "\nname: N\n")
+    started = []
+    start = sharded._Child.start
+
+    def interrupted_after_the_second(self):
+        start(self)
+        started.append(self.process)
+        if len(started) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(sharded._Child, "start", interrupted_after_the_second)
+    config = load_config(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        sharded._run(tmp_path, config, list(map_files(config)), 3, None)
+    assert len(started) == 2
+    assert [process.is_alive() for process in started] == [False, False]
+    assert multiprocessing.active_children() == []
+    assert not sharded._PARENT_ENDS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 
 import pytest
@@ -65,3 +66,68 @@ def test_outputs_that_cross_the_reads_of_a_large_batch_come_back_whole():
     outputs = [b'<?xml version="1.0"?>\n<svg>' + bytes([65 + n % 26]) * (90_000 + n) + b"</svg>\n" for n in range(30)]
     assert sum(map(len, outputs)) > 2 * (1 << 20)  # the splitter reads 1 MB at a time
     assert list(_documents(io.BytesIO(b"".join(outputs)), "svg")) == outputs
+
+
+# Stands in for an engine: answers -V, and otherwise lays out nothing, for a long time.
+SLEEPING_ENGINE = """#!/bin/sh
+if [ "$1" = "-V" ]; then echo "stand-in 0.0" >&2; exit 0; fi
+exec sleep 60
+"""
+
+
+@pytest.fixture
+def sleeping_engine(tmp_path):
+    from cjmc.render.engines import Engine
+
+    if os.name == "nt":
+        pytest.skip("the stand-in engine is a shell script")
+    path = tmp_path / "sleeping-engine"
+    path.write_text(SLEEPING_ENGINE, encoding="utf-8")
+    path.chmod(0o755)
+    return Engine("graphviz-pure", str(path), "stand-in 0.0")
+
+
+def test_an_interrupt_between_batches_stops_the_batches_already_started(sleeping_engine, monkeypatch):
+    """Ctrl+C while the third batch is written: the caller never gets the Rendering to cancel, so it must
+    stop the two processes it started itself (a stopped build had left Graphviz running)."""
+    from cjmc.render import engines
+
+    started = []
+    original = engines.Rendering._start
+
+    def start(self, folder, number, batch, extra):
+        if number == 2:
+            raise KeyboardInterrupt
+        original(self, folder, number, batch, extra)
+        started.append(self.running[-1].process)
+
+    monkeypatch.setattr(engines.Rendering, "_start", start)
+    jobs = [(f"d{n}", "digraph { a -> b }") for n in range(6)]
+    with pytest.raises(KeyboardInterrupt):
+        engines.start_many(jobs, "svg", sleeping_engine, processes=3)
+    assert len(started) == 2
+    assert all(process.returncode is not None for process in started)  # killed and waited for
+    assert not engines._STARTED
+
+
+def test_graphviz_that_nobody_kept_is_stopped_at_exit(sleeping_engine):
+    """An interrupt just after start_many returned: stop_strays (run at exit) stops what it started."""
+    from cjmc.render import engines
+
+    rendering = engines.start_many([("a", "digraph { a }"), ("b", "digraph { b }")], "svg", sleeping_engine,
+                                   processes=2)
+    processes = [batch.process for batch in rendering.running]
+    assert len(processes) == 2 and all(process.poll() is None for process in processes)
+    engines.stop_strays()
+    assert all(process.returncode is not None for process in processes)
+    rendering.cancel()  # nothing left to stop: only the folder goes
+    assert not engines._STARTED
+
+
+def test_a_rendering_that_ends_is_no_stray(sleeping_engine):
+    from cjmc.render import engines
+
+    rendering = engines.start_many([("a", "digraph { a }")], "svg", sleeping_engine, processes=1)
+    assert {batch.process for batch in rendering.running} <= engines._STARTED
+    rendering.cancel()
+    assert not engines._STARTED

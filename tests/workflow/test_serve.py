@@ -184,3 +184,21 @@ def test_a_build_process_that_leaves_no_outcome_is_a_failed_build_and_none_at_al
     kind, written, _, reused = build_elsewhere(large, folder / "site", folder)
     assert (kind, written) == ("built", True) and reused["pages"] > 0
     assert (folder / "site" / "index.html").is_file()
+
+
+def test_a_build_that_starts_as_the_server_closes_is_stopped_too(tmp_path):
+    """close() looks for a rebuild under way; one whose process started just after it looked is stopped by
+    the watcher's thread as it starts, not left to run once the server is gone."""
+    from cjmc.workflow.serve import LiveSite
+
+    (tmp_path / "maps").mkdir()
+    site = LiveSite(tmp_path, log=lambda message: None)
+    site.close()
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        site._started(process)
+        assert process.poll() is not None  # stopped, and waited for
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
