@@ -16,7 +16,10 @@ A signal can come between any two steps, also between starting a process
 and keeping it where a ``finally`` finds it. Graphviz is started inside
 :func:`deferred`, and whatever started it is kept in a list that is killed
 at exit (:func:`cjmc.render.engines.stop_strays`) in case the interrupt
-came before its owner was.
+came before its owner was. Worker processes (shards, the second page
+renderer) are forked with both signals held and then ignore them
+(:func:`stop_signals_held`, :func:`ignore_stop_signals`): the main process
+stops them when it unwinds.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def deferred() -> Iterator[None]:
     ``subprocess.Popen`` forks before it returns: interrupted inside it, or
     before its caller had kept the process, nothing knew the process to
     kill it, and a stopped build left Graphviz running. Unlike blocking the
-    signals (:func:`cjmc.runtime.stop_signals_held`), this leaves the
+    signals (:func:`stop_signals_held`), this leaves the
     started program's signal mask alone. Only the main thread defers (it is
     the one the signal handler runs in); elsewhere this does nothing.
     """
@@ -85,4 +88,34 @@ def deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-__all__ = ("deferred", "exit_code", "stop_on_signals")
+@contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """Hold Ctrl+C and SIGTERM while a worker is forked; the worker calls :func:`ignore_stop_signals` first.
+
+    A worker must not unwind on them: a forked child that raised
+    KeyboardInterrupt would print a traceback, or, forked with ``os.fork``,
+    run its parent's clean-up (kill its Graphviz processes, remove its
+    staging folder). The main process stops its workers itself when it is
+    interrupted. Held, a signal that comes while forking is delivered to the
+    main process once the fork is done, and never to the child.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def ignore_stop_signals() -> None:
+    """In a worker forked under :func:`stop_signals_held`: ignore Ctrl+C and SIGTERM, then let signals in."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+__all__ = ("deferred", "exit_code", "ignore_stop_signals", "stop_on_signals", "stop_signals_held")

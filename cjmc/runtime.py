@@ -7,9 +7,6 @@ A library user or ``cjmc serve`` compiles many times in one process, where
 neither would be right.
 """
 
-from contextlib import contextmanager
-from typing import Iterator
-
 ONE_SHOT = False
 _KEPT: list = []
 
@@ -36,40 +33,6 @@ def may_fork() -> bool:
     import threading
 
     return hasattr(os, "fork") and threading.active_count() == 1
-
-
-@contextmanager
-def stop_signals_held() -> Iterator[None]:
-    """Hold Ctrl+C and SIGTERM while a worker is forked; the worker calls :func:`ignore_stop_signals` first.
-
-    A worker must not unwind on them: a forked child that raised
-    KeyboardInterrupt would print a traceback, or, forked with ``os.fork``,
-    run its parent's clean-up (kill its Graphviz processes, remove its
-    staging folder). The main process stops its workers itself when it is
-    interrupted. Held, a signal that comes while forking is delivered to the
-    main process once the fork is done, and never to the child.
-    """
-    import signal
-
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def ignore_stop_signals() -> None:
-    """In a worker forked under :func:`stop_signals_held`: ignore Ctrl+C and SIGTERM, then let signals in."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def shared_counter():
@@ -134,3 +97,35 @@ def release_free_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         pass
+
+
+def exit_without_teardown(code: object) -> None:
+    """End the process without freeing every object one by one.
+
+    A large portfolio's model is millions of small objects; tearing them
+    down at exit took longer than linting them. Like mypy's hard exit, we
+    run the exit handlers (:func:`cjmc.render.engines.stop_strays` among
+    them), flush the streams and leave. When a non-daemon thread is still
+    running, the ordinary exit (which waits for it) is used.
+    """
+    import atexit
+    import os
+    import sys
+    import threading
+
+    if any(t is not threading.main_thread() and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.exit(code)
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or 1
+    os._exit(status)

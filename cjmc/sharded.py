@@ -52,7 +52,8 @@ from .diagnostics import Diagnostic, sorted_unique
 from .fsutil import atomic_write_with, file_size
 from .load.yaml_loader import Document, LocDict, line_column
 from .pipeline import building_model, load_file, validated_documents
-from .runtime import ignore_stop_signals, may_fork, release_free_memory, shared_counter, stop_signals_held
+from .interrupts import ignore_stop_signals, stop_signals_held
+from .runtime import may_fork, release_free_memory, shared_counter
 
 # Below this much YAML, starting a second process costs more than it saves.
 MIN_BYTES = 512 * 1024

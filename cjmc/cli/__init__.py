@@ -104,34 +104,4 @@ def main() -> None:
     try:
         cli.main(prog_name="cjmc")
     except SystemExit as done:
-        _exit_without_teardown(done.code)
-
-
-def _exit_without_teardown(code: object) -> None:
-    """End the process without freeing every object one by one.
-
-    A large portfolio's model is millions of small objects; tearing them
-    down at exit took longer than linting them. Like mypy's hard exit, we
-    run the exit handlers, flush the streams and leave. When a non-daemon
-    thread is still running, the ordinary exit (which waits for it) is used.
-    """
-    import atexit
-    import os
-    import threading
-
-    if any(t is not threading.main_thread() and not t.daemon and t.is_alive() for t in threading.enumerate()):
-        sys.exit(code)
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:
-        print(code, file=sys.stderr)
-        status = 1
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            status = status or 1
-    os._exit(status)
+        runtime.exit_without_teardown(done.code)

@@ -884,7 +884,8 @@ def render_pages(pages: list[Page], render: Callable[[Page], "bytes | Streamed"]
     import os
     import signal
 
-    from ..runtime import ignore_stop_signals, release_free_memory, stop_signals_held
+    from ..interrupts import ignore_stop_signals, stop_signals_held
+    from ..runtime import release_free_memory
 
     def run(claim: Callable[[], int]) -> list[str]:
         marked = []

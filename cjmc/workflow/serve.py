@@ -247,8 +247,6 @@ def _worth_a_process(root: Path) -> bool:
 def build_in_child() -> None:
     """The build process (``sys.argv``: project, output folder, outcome file): build once, write what came
     of it, and leave without freeing the model one object at a time."""
-    import atexit
-    import os
     import pickle
 
     from .. import runtime
@@ -267,9 +265,7 @@ def build_in_child() -> None:
         atomic_write_bytes(Path(outcome_file), pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001
         code = 1
-    atexit._run_exitfuncs()  # stop_strays() among them: Graphviz a stop signal left without an owner
-    sys.stderr.flush()
-    os._exit(code)
+    runtime.exit_without_teardown(code)  # runs stop_strays(): Graphviz a stop signal left without an owner
 
 
 def _build_outcome(root: Path, out: Path) -> tuple:

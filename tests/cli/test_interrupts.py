@@ -9,7 +9,6 @@ previous site must be as it was.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -20,6 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from ..site.test_output import tree  # the same digest of a site, file by file
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,11 +60,6 @@ if [ "$1" = "-V" ]; then echo "graphviz-pure version 0.0 (stand-in)" >&2; exit 0
 touch "$CJMC_TEST_READY"
 exec sleep 120
 """
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def session_processes(session: int) -> list[str]:
