@@ -50,6 +50,7 @@ from typing import Any, Callable, Iterator
 from .config import Config, map_files
 from .diagnostics import Diagnostic, sorted_unique
 from .fsutil import atomic_write_with, file_size
+from .frozen import dumps_without_positions
 from .load.yaml_loader import Document, LocDict, line_column
 from .pipeline import building_model, load_file, validated_documents
 from .interrupts import ignore_stop_signals, stop_signals_held
@@ -123,7 +124,8 @@ class ShardedCompilation:
 
 def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int, *, settings: Any = None,
                     today: Any = None, per_journey: Callable[[Any, Any], Any] | None = None,
-                    cache_dir: Path | None = None, summary: Callable[[Any], Any] | None = None) -> ShardedCompilation:
+                    cache_dir: Path | None = None, summary: Callable[[Any], Any] | None = None,
+                    positions: bool = True) -> ShardedCompilation:
     """Compile (and with lint ``settings``, lint) in ``workers`` processes, and bring the linked model back.
 
     Journeys come back as model objects (pickled), a fraction of the size of
@@ -134,19 +136,24 @@ def compile_sharded(root: Path, config: Config, paths: list[Path], workers: int,
     there instead of parsed, linked and linted again (see :class:`Shard`);
     with ``summary`` too, such a journey's ``per_journey`` output comes
     back as a :class:`CachedValue` holding ``summary(output)``, and the
-    output itself stays on disk until asked for.
+    output itself stays on disk until asked for. Without ``positions`` the
+    journeys come back without their source positions (``pos`` and
+    ``value_pos`` are None; see :func:`.frozen.dumps_without_positions`):
+    for callers that never report a place in a map file, as a build.
     """
     from .lint.engine import RuleRun
 
     run = RuleRun(settings, today=today) if settings is not None else None
     with building_model():  # unpickling the model makes millions of objects, as parsing does
         return _assemble(root, config, run, _run(root, config, paths, workers, run, keep_models=True,
-                                                 per_journey=per_journey, cache_dir=cache_dir, summary=summary))
+                                                 per_journey=per_journey, cache_dir=cache_dir, summary=summary,
+                                                 positions=positions))
 
 
 def compile_fastest(root: Path, config: Config, paths: list[Path] | None = None, *, settings: Any = None,
                     today: Any = None, per_journey: Callable[[Any, Any], Any] | None = None,
-                    cache_dir: Path | None = None, summary: Callable[[Any], Any] | None = None) -> ShardedCompilation:
+                    cache_dir: Path | None = None, summary: Callable[[Any], Any] | None = None,
+                    positions: bool = True) -> ShardedCompilation:
     """:func:`compile_sharded` when shards pay off for this project, else ``compile_project``.
 
     ``paths``: the project's map files (:func:`map_files`), when the caller has listed them already.
@@ -162,7 +169,7 @@ def compile_fastest(root: Path, config: Config, paths: list[Path] | None = None,
     if workers < 2:
         return ShardedCompilation(compile_project(root, config), None, {}, 1)
     done = compile_sharded(root, config, paths, workers, settings=settings, today=today, per_journey=per_journey,
-                           cache_dir=cache_dir, summary=summary)
+                           cache_dir=cache_dir, summary=summary, positions=positions)
     if not done.compilation.valid:
         done.diagnostics = None
     return done
@@ -203,8 +210,9 @@ class _Done:
 
 def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, *, keep_models: bool = False,
          per_journey: Callable[[Any, Any], Any] | None = None, cache_dir: Path | None = None,
-         summary: Callable[[Any], Any] | None = None) -> _Done:
-    cache = _FileCache(cache_dir, run, per_journey, summary, keep_models) if cache_dir is not None else None
+         summary: Callable[[Any], Any] | None = None, positions: bool = True) -> _Done:
+    cache = (_FileCache(cache_dir, run, per_journey, summary, keep_models, positions)
+             if cache_dir is not None else None)
     if cache is not None:
         cache.read_round1()
         if cache.packed:
@@ -212,10 +220,10 @@ def _run(root: Path, config: Config, paths: list[Path], workers: int, run: Any, 
     try:
         claim = shared_counter()
         largest_first = sorted(enumerate(paths), key=lambda item: -file_size(item[1]))  # stable: file order in ties
-        shards = [Shard(root, config, largest_first, run, keep_models, per_journey, cache, claim)
+        shards = [Shard(root, config, largest_first, run, keep_models, per_journey, cache, claim, positions)
                   for _ in range(workers)]
     except OSError:  # no shared memory (a container without /dev/shm): a fixed share each, balanced by size
-        shards = [Shard(root, config, group, run, keep_models, per_journey, cache)
+        shards = [Shard(root, config, group, run, keep_models, per_journey, cache, positions=positions)
                   for group in _balanced(paths, workers)]
     children: list[_Child] = []
     try:
@@ -422,7 +430,7 @@ class _FileCache:
     """
 
     def __init__(self, folder: Path, run: Any, per_journey: Callable[[Any, Any], Any] | None,
-                 summary: Callable[[Any], Any] | None = None, models: bool = True):
+                 summary: Callable[[Any], Any] | None = None, models: bool = True, positions: bool = True):
         from .keyed_cache import KeyedFolder, code_fingerprint, digest
 
         self.folder = KeyedFolder(folder)
@@ -431,6 +439,7 @@ class _FileCache:
         # had made a cached lint of 1,000 journeys without a warm cache ~30 % slower than an uncached one;
         # without them, in one file, ~11 %.
         self.packed = not models
+        self.models = "models" if positions else "models without positions"
         self.findings: dict[str, bytes] = {}  # linked key -> pickled Linked, as the last cached lint left them
         self.used: list[str] = []  # in a shard: the keys of the entries found in ``findings``
         self.made: dict[str, bytes] = {}  # in a shard: the entries it made
@@ -536,7 +545,7 @@ class _FileCache:
         (ext4 in the VM we measure on), and a cold build of 1,000 journeys
         wrote 1,000 more.
         """
-        return self.digest("linked", link_key, self.per_journey, "findings" if self.packed else "models")
+        return self.digest("linked", link_key, self.per_journey, "findings" if self.packed else self.models)
 
     def path(self, key: str) -> Path:
         return self.folder.entry_path(key, "pickle")
@@ -618,13 +627,14 @@ class Shard:
 
     def __init__(self, root: Path, config: Config, paths: list[tuple[int, Path]], run: Any,
                  keep_models: bool = False, per_journey: Callable[[Any, Any], Any] | None = None,
-                 cache: _FileCache | None = None, claim: Callable[[], int] | None = None):
+                 cache: _FileCache | None = None, claim: Callable[[], int] | None = None, positions: bool = True):
         self.root = root
         self.config = config
         self.paths = paths  # with ``claim``, shared by every shard: each takes paths[claim()] until none is left
         self.claim = claim
         self.run = run
         self.keep_models = keep_models
+        self.positions = positions  # False: the models are sent without source positions
         self.per_journey = per_journey
         self.cache = cache
         self.journeys: dict[str, list[Document]] = {}  # file -> its valid journey documents, in order
@@ -795,8 +805,9 @@ class Shard:
         if self.keep_models:
             references = pickle.dumps([refs for _, _, refs in linked], protocol=pickle.HIGHEST_PROTOCOL)
             counts = Counter((ref.kind, ref.target) for _, _, refs in linked for ref in refs)
-            blob = pickle.dumps(([(jid, journey) for jid, journey, _ in linked], references, dict(counts)),
-                                protocol=pickle.HIGHEST_PROTOCOL)
+            value = ([(jid, journey) for jid, journey, _ in linked], references, dict(counts))
+            blob = (pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if self.positions
+                    else dumps_without_positions(value))
         result = Linked(blob, [jid for jid, _, _ in linked],
                         _reference_rows(ref for _, _, refs in linked for ref in refs),
                         linker.diagnostics[diagnostics_before:], b"", [])

@@ -55,8 +55,10 @@ def render(journey_id, project, fmt, output, kind, engine, render_all) -> None:
 
             # The shards leave each journey's DOT and emotion curve in a compile cache beside the
             # diagram cache and send only references: together they were ~110 MB in the main process.
+            # Diagrams show no source positions: the journeys come without them (quicker to unpickle).
             done = compile_fastest(root, load_config(root), per_journey=_journey_files,
-                                   cache_dir=Path(output) / CACHE_FOLDER / "compile", summary=_files_summary)
+                                   cache_dir=Path(output) / CACHE_FOLDER / "compile", summary=_files_summary,
+                                   positions=False)
             result, made = done.compilation, done.per_journey
         else:
             result, made = compile_project(root), None

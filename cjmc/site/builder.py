@@ -100,7 +100,7 @@ def build_site(project_root: Path, out: Path | None = None, *, strict: bool = Fa
     with timings.phase("compile maps") as phase:
         done = compile_fastest(root, config, paths, settings=resolve_settings(config), today=today,
                                per_journey=journey_diagrams, cache_dir=cache_dir / "compile" if cache else None,
-                               summary=diagrams_summary)
+                               summary=diagrams_summary, positions=False)
         phase.detail = (f"{done.cached_files} map files from the cache, "
                         f"{counted(done.workers, 'process', 'processes')}"
                         + (", linted there" if done.diagnostics is not None else ""))

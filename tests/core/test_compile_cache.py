@@ -22,6 +22,7 @@ from cjmc.config import load_config, map_files
 from cjmc.lint.settings import resolve_settings
 from cjmc.sharded import compile_sharded
 
+from .test_frozen import without_positions
 from .test_sharded import TODAY, _materialize_fixtures, _projects
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,11 +35,11 @@ def _hook(project, journey):
     return (journey.title, tuple(names))
 
 
-def _compile(project: Path, cache: Path | None, today: dt.date = TODAY, workers: int = 2):
+def _compile(project: Path, cache: Path | None, today: dt.date = TODAY, workers: int = 2, positions: bool = True):
     config = load_config(project)
     paths = list(map_files(config))
     return compile_sharded(project, config, paths, workers, settings=resolve_settings(config), today=today,
-                           per_journey=_hook, cache_dir=cache)
+                           per_journey=_hook, cache_dir=cache, positions=positions)
 
 
 def _assert_same(uncached, cached) -> None:
@@ -223,6 +224,28 @@ def test_with_a_summary_outputs_come_back_by_reference(portfolio: Path, tmp_path
     fresh = _compile(portfolio, None)
     by_value = {jid: value for jid, value in unkept.per_journey.items() if not isinstance(value, CachedValue)}
     assert len(by_value) == 1 and by_value == {jid: fresh.per_journey[jid] for jid in by_value}
+
+
+def test_without_positions_only_where_things_were_written_is_left_out(portfolio: Path, tmp_path: Path) -> None:
+    """A build's compile (``positions=False``) gives the model without positions and everything else the same,
+    cold and warm; its round 2 entries are its own, so a compile that wants positions never finds them."""
+    full = _compile(portfolio, None)
+    journeys = full.compilation.project.journeys
+    cache = tmp_path / "cache"
+    cold = _compile(portfolio, cache, positions=False)
+    warm = _compile(portfolio, cache, positions=False)
+    for done in (_compile(portfolio, None, positions=False), cold, warm):
+        assert dict(done.compilation.project.journeys) == without_positions(dict(journeys))
+        assert all(journey.pos is None and journey.stages[0].pos is None
+                   for journey in done.compilation.project.journeys.values())
+        assert done.diagnostics == full.diagnostics and done.per_journey == full.per_journey
+        assert done.compilation.project.touchpoints == full.compilation.project.touchpoints  # made in main
+    files = len(full.compilation.project.files)
+    assert warm.cached_files == files
+    with_positions = _compile(portfolio, cache)  # the same folder: round 1 is shared, round 2 is not
+    assert with_positions.compilation.project == full.compilation.project
+    journey_files = {journey.file for journey in journeys.values()}
+    assert with_positions.cached_files == files - len(journey_files)
 
 
 def test_a_sharded_projects_references_are_read_when_first_asked_for(portfolio: Path, tmp_path: Path) -> None:

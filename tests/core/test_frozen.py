@@ -13,7 +13,7 @@ import pytest
 
 from cjmc import model
 from cjmc.diagnostics import Position
-from cjmc.frozen import compiled_restore, fast_frozen
+from cjmc.frozen import POSITION_FIELDS, compiled_restore, dumps_without_positions, fast_frozen
 from cjmc.pipeline import compile_project
 
 from .leaks import compiled_or_skip, small_blocks_kept
@@ -135,9 +135,78 @@ def test_unpickled_position_tables_are_unpacked_when_first_read() -> None:
     assert dict(again.value_pos.items()) == dict(step.value_pos.items())
 
 
+def without_positions(value: object) -> object:
+    """``value`` with every model object's ``pos`` and ``value_pos`` set to None, made by the constructors."""
+    if isinstance(value, tuple):
+        return tuple(without_positions(item) for item in value)
+    if isinstance(value, dict):
+        return {key: without_positions(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value)(**{f.name: None if f.name in POSITION_FIELDS else without_positions(getattr(value, f.name))
+                              for f in dataclasses.fields(value) if f.init})
+    return value
+
+
+def _model_objects(value: object, seen: set[int] | None = None):
+    """Every model object reachable from ``value`` (through tuples, dicts and fields)."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _model_objects(item, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _model_objects(item, seen)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        yield value
+        for f in dataclasses.fields(value):
+            yield from _model_objects(getattr(value, f.name, None), seen)
+
+
+def test_pickled_without_positions_the_model_is_the_same_but_where_it_was_written() -> None:
+    project = compile_project(REPO / "examples").project
+    journeys = dict(project.journeys)
+    data = dumps_without_positions(journeys)
+    clone = pickle.loads(data)
+    assert clone == without_positions(journeys) and clone != journeys
+    kinds = set()
+    for item in _model_objects(clone):
+        kinds.add(type(item))
+        assert not isinstance(item, (Position, model.PositionTable))
+        assert getattr(item, "pos", None) is None and getattr(item, "value_pos", None) is None, item
+    assert {model.Journey, model.Stage, model.Step, model.PainPoint, model.Opportunity, model.MetricUse,
+            model.MomentOfTruth} <= kinds
+    for journey in clone.values():  # the lookups made from the fields are made again
+        assert [journey.step(step.id) for step in journey.steps] == list(journey.steps)
+    assert len(data) < 0.8 * len(pickle.dumps(journeys, protocol=pickle.HIGHEST_PROTOCOL))
+    assert pickle.loads(pickle.dumps(journeys, protocol=pickle.HIGHEST_PROTOCOL)) == journeys  # still kept there
+
+
+def test_every_model_class_with_a_position_can_be_pickled_without_it() -> None:
+    """A class added to the model with a ``pos`` field is left out of nothing by accident."""
+    with_positions = [cls for cls in _model_classes() if {f.name for f in dataclasses.fields(cls)} & POSITION_FIELDS]
+    assert len(with_positions) >= 7
+    for cls in with_positions:
+        values = {f.name: f"<{f.name}>" for f in dataclasses.fields(cls) if f.init}
+        try:
+            item = cls(**values)
+        except (TypeError, AttributeError, KeyError, ValueError):  # a class whose __post_init__ reads its fields
+            continue
+        clone = pickle.loads(dumps_without_positions(item))
+        assert type(clone) is cls
+        for name in values:
+            assert getattr(clone, name) == (None if name in POSITION_FIELDS else values[name]), (cls, name)
+
+
+def _model_classes() -> list[type]:
+    return [value for value in vars(model).values()
+            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__]
+
+
 def test_every_model_class_uses_the_quick_constructor() -> None:
-    classes = [value for value in vars(model).values()
-               if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__]
+    classes = _model_classes()
     assert len(classes) >= 15
     for cls in classes + [Position]:
         assert cls.__init__.__code__.co_filename == "<string>" and "_set_" in " ".join(cls.__init__.__code__.co_names), cls
@@ -213,6 +282,11 @@ def test_without_the_compiled_module_the_model_pickles_for_its_constructors() ->
         "data = pickle.dumps(dict(project.journeys), protocol=pickle.HIGHEST_PROTOCOL)\n"
         "assert b'_fastyaml' not in data and b'restore' not in data\n"
         "assert pickle.loads(data) == dict(project.journeys)\n"
+        "from cjmc.frozen import dumps_without_positions\n"
+        "bare = pickle.loads(dumps_without_positions(dict(project.journeys)))\n"
+        "assert all(j.pos is None and all(s.pos is None and s.value_pos is None for s in j.steps)\n"
+        "           and j.steps == tuple(s for stage in j.stages for s in stage.steps) for j in bare.values())\n"
+        "assert [j.title for j in bare.values()] == [j.title for j in project.journeys.values()]\n"
         "print(len(project.journeys))\n"
     )
     done = subprocess.run([sys.executable, "-c", script, str(REPO / "examples")], capture_output=True, text=True,
