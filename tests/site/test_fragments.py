@@ -193,3 +193,64 @@ def test_a_marker_a_template_cut_or_dropped_is_noticed(tmp_path: Path) -> None:
     store.begin("p.html")
     first = store.spliced_in(b"<i>1</i>")
     assert bytes(store.encode_into(bytearray(), f"é{first}ü")) == "é<i>1</i>ü".encode() and store.all_spliced()
+
+
+BLOCKS = """<ul>
+{% call(b) fragment_blocks(blocks, root) %}
+{% for item in b.items %}
+  <li><a href="{{ root }}{{ item }}">{{ item }}</a></li>
+{% endfor %}
+{% endcall %}
+</ul>
+"""
+# The same page with a {% fragment %} tag per block: fragment_blocks keeps what it would keep.
+BLOCKS_ONE_TAG_EACH = BLOCKS.replace("{% call(b) fragment_blocks(blocks, root) %}\n",
+                                     "{% for b in blocks %}\n{% fragment (root, b.key) if b.key else none %}\n").replace(
+    "{% endcall %}\n", "{% endfragment %}\n{% endfor %}\n")
+
+
+def test_fragment_blocks_keeps_what_a_fragment_per_block_keeps_and_reads_found_blocks_not_at_all(
+        tmp_path: Path) -> None:
+    from cjmc.site.builder import _encoded_pieces
+    from cjmc.site.views import Block
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({"b.html": BLOCKS, "each.html": BLOCKS_ONE_TAG_EACH}),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             extensions=[FragmentExtension])
+    made: list[str] = []
+
+    def blocks(spec):
+        def block(key, items):
+            return Block(key, lambda: made.append(key or items[0]) or items)
+        return [block(key, items) for key, items in spec]
+
+    spec = [("k1", ("a<1>",)), ("k2", ("b", "c")), (None, ("d",)), ("k3", ("e",))]
+
+    def page(name: str, store: FragmentStore | None, spec=spec) -> tuple[bytes, str]:
+        env.fragment_store = store
+        made.clear()
+        if store is None:
+            text = env.get_template(name).render(blocks=blocks(spec), root="../")
+            return text.encode(), text
+        store.begin("p.html")
+        text = env.get_template(name).render(blocks=blocks(spec), root="../")
+        data = b"".join(_encoded_pieces(iter([text]), store))
+        assert store.all_spliced()
+        store.end()
+        return data, text
+
+    plain, _ = page("each.html", None)
+    assert "a&lt;1&gt;" in plain.decode() and plain.count(b"<li>") == 5
+    assert page("b.html", None)[0] == plain and made == ["k1", "k2", "d", "k3"]
+    assert page("b.html", FragmentStore(None, ""))[0] == plain
+    data, text = page("each.html", FragmentStore(tmp_path, "t", splicing=True))  # cold, one tag per block
+    assert data == plain and "\0" not in text
+    data, text = page("b.html", FragmentStore(tmp_path, "t", splicing=True))  # warm: what the tags kept is found
+    assert data == plain and made == ["d"], "a block found is not made"
+    assert text.count("\0") == 2 * 2, "k1 and k2 as one fragment, then k3"
+    changed = [("k1", ("a<1>",)), ("k2 again", ("B",)), (None, ("d",)), ("k3", ("e",))]
+    expected, _ = page("each.html", None, changed)
+    data, text = page("b.html", FragmentStore(tmp_path, "t", splicing=False), changed)
+    assert data == expected and "\0" not in text and made == ["k2 again", "d"]
+    data, _ = page("b.html", FragmentStore(tmp_path, "t", splicing=True), changed)
+    assert data == expected and made == ["d"]
