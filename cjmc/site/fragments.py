@@ -2,9 +2,7 @@
 
 A template marks a fragment with ``{% fragment KEY %}...{% endfragment %}``,
 where ``KEY`` is a tuple of every value the body shows (and ``root``, the
-page's prefix back to the site root); a run of journey blocks (see
-:class:`.views.Block`) with ``{% call(b) fragment_blocks(BLOCKS, root) %}``,
-one fragment per block under ``(root, b.key)``. The key *is* the content, so a
+page's prefix back to the site root). The key *is* the content, so a
 fragment found under it is exactly what rendering the body would give: a
 fragment is never stale, only unused. A large portfolio's catalog, backlog
 and findings pages are hundreds of thousands of rows; after a one-journey
@@ -38,11 +36,10 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jinja2 import nodes
 from jinja2.ext import Extension
-from jinja2.runtime import Macro
 
 from ..keyed_cache import KeyedFolder, code_fingerprint, digest
 
@@ -55,7 +52,6 @@ class FragmentExtension(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         environment.extend(fragment_store=None)
-        environment.globals["fragment_blocks"] = self._render_blocks
 
     def parse(self, parser):
         lineno = next(parser.stream).lineno
@@ -76,48 +72,6 @@ class FragmentExtension(Extension):
         if found is None:
             return store.put(key, caller())
         return store.spliced_in(found) if store.splicing else found.decode()
-
-    def _render_blocks(self, blocks: Iterable[Any], *prefix: Any, caller) -> str:
-        """``{% call(b) fragment_blocks(BLOCKS, PREFIX...) %}BODY{% endcall %}``: BODY for each block ``b``
-        of BLOCKS, kept as the fragment ``{% fragment (PREFIX..., b.key) %}`` would keep it; a block without
-        a key is rendered every time.
-
-        One call for a whole run of blocks (:class:`.views.Block`): a tag and a caller per block had cost
-        more than finding its fragment, and a one-edit rebuild of 1,000 journeys finds ~60,000 on the
-        catalog pages. Fragments found one after another go into the page as one.
-        """
-        store = self.environment.fragment_store
-        keeping = store is not None and store.keeping
-        # The body's function itself, as QuickCallContext calls a macro: Macro.__call__ matches arguments.
-        body = caller._func if isinstance(caller, Macro) and caller._argument_count == 1 else caller
-        out: list[str] = []
-        run: list[bytes] = []  # fragments found since the last block rendered
-
-        def flush() -> None:
-            if run:
-                found = b"".join(run)
-                out.append(store.spliced_in(found) if store.splicing else found.decode())
-                run.clear()
-
-        for block in blocks:
-            key = block.key
-            if keeping and key:
-                try:
-                    key = _key((*prefix, key))
-                except (TypeError, pickle.PicklingError, AttributeError):  # cannot be pickled: rendered
-                    key = None
-                if key is not None:
-                    found = store.get_bytes(key)
-                    if found is not None:
-                        run.append(found)
-                        continue
-                    flush()
-                    out.append(store.put(key, body(block)))
-                    continue
-            flush()
-            out.append(body(block))
-        flush()
-        return "".join(out)
 
 
 def _key(value: Any) -> bytes:
