@@ -18,6 +18,10 @@ module's ``restore`` instead, which makes the object in C without calling
 unpickles ~240,000 of these objects per 1,000 journeys, and the ``__init__``
 calls were about a quarter of that. The compile cache's code fingerprint
 names the loader in use, so a pickle made one way is never read the other.
+
+:func:`dumps_without_positions` pickles the model with every ``pos`` and
+``value_pos`` left out (None there once unpickled): for a build's main
+process, which never says where something was written.
 """
 
 from __future__ import annotations

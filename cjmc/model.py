@@ -434,7 +434,11 @@ class Reference:
 @fast_frozen
 @dataclass(frozen=True, slots=True)
 class Project:
-    """A whole linked project. Mappings keep definition order (file, then document order)."""
+    """A whole linked project. Mappings keep definition order (file, then document order).
+
+    The project a large portfolio's build or ``render --all`` gets has journeys without source positions:
+    their elements' ``pos`` and ``value_pos`` are None (see :func:`.frozen.dumps_without_positions`).
+    """
 
     name: str
     root: str
