@@ -92,33 +92,32 @@ def fast_frozen(cls: type[T]) -> type[T]:
         def __reduce__(self: Any) -> tuple:
             return (restore, (cls, values(self)))
 
+        order = slots
+
+        def rebuilt(items: tuple) -> tuple:
+            return (restore, (cls, items))
+    else:
+        order = [field.name for field in fields]
+        if len(order) > 1:
+            values = attrgetter(*order)
+        else:
+            values = lambda obj: tuple(getattr(obj, name) for name in order)  # noqa: E731
+
+        def __reduce__(self: Any) -> tuple:
+            return (cls, values(self))
+
+        def rebuilt(items: tuple) -> tuple:
+            return (cls, items)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    dropped = [index for index, name in enumerate(order) if name in POSITION_FIELDS]
+    if dropped:
         def reduce_without_positions(self: Any) -> tuple:
             items = list(values(self))
             for index in dropped:
                 items[index] = None
-            return (restore, (cls, tuple(items)))
+            return rebuilt(tuple(items))
 
-        dropped = [index for index, name in enumerate(slots) if name in POSITION_FIELDS]
-    else:
-        names = [field.name for field in fields]
-        if len(names) > 1:
-            arguments = attrgetter(*names)
-        else:
-            arguments = lambda obj: tuple(getattr(obj, name) for name in names)  # noqa: E731
-
-        def __reduce__(self: Any) -> tuple:
-            return (cls, arguments(self))
-
-        def reduce_without_positions(self: Any) -> tuple:
-            items = list(arguments(self))
-            for index in dropped:
-                items[index] = None
-            return (cls, tuple(items))
-
-        dropped = [index for index, name in enumerate(names) if name in POSITION_FIELDS]
-
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
-    if dropped:
         _WITHOUT_POSITIONS[cls] = reduce_without_positions
     return cls
 
