@@ -819,21 +819,31 @@ def _encoded_pieces(fragments: Iterable[str], splicing: "FragmentStore | None" =
     ``splicing`` store, a chunk holding its marker is encoded by it (see
     :mod:`.fragments`). A piece ends right after a ``>``, so it never splits a
     diagram placeholder (``<!--cjmc-diagram:NAME-->``), which each piece is
-    searched for on its own.
+    searched for on its own. The fragments a chunk's markers stand for are
+    added one at a time, each followed by the same check: 256 found chunks
+    of a catalog page's rows (see ``_chunked`` in :mod:`.context`) are
+    megabytes.
     """
     buffer = bytearray()
     fragments = iter(fragments)
     while pending := list(islice(fragments, size)):
         chunk = "".join(pending)
         if splicing is not None and splicing.marker in chunk:
-            splicing.encode_into(buffer, chunk)
+            for part in splicing.encoded_parts(chunk):
+                buffer += part
+                yield from _full_piece(buffer, piece)
         else:
             buffer += chunk.encode()
-        if len(buffer) >= piece and (end := buffer.rfind(b">") + 1):
-            yield bytes(buffer[:end])
-            del buffer[:end]
+            yield from _full_piece(buffer, piece)
     if buffer:
         yield bytes(buffer)
+
+
+def _full_piece(buffer: bytearray, piece: int) -> Iterator[bytes]:
+    """``buffer`` up to its last ``>`` (taken out of it), once it holds ``piece`` bytes."""
+    if len(buffer) >= piece and (end := buffer.rfind(b">") + 1):
+        yield bytes(buffer[:end])
+        del buffer[:end]
 
 
 @contextmanager

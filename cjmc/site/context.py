@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import groupby, starmap
+from itertools import chain, groupby, starmap
+from zlib import crc32
 from typing import Any, Callable, Iterable, Mapping
 
 from markupsafe import Markup
@@ -291,14 +292,62 @@ def _blocks(index: _Index, kind: str, entries: Iterable[tuple], group: Callable[
     """
     runs = [(name, list(items)) for name, items in groupby(entries, key=group)]
     counts = Counter(name for name, _ in runs)
-    return tuple(Block(_block_key(index, kind, name) if counts[name] == 1 else None, partial(starmap, view, items))
-                 for name, items in runs)
+    return _chunked(Block(_block_key(index, kind, name) if counts[name] == 1 else None, partial(starmap, view, items))
+                    for name, items in runs)
 
 
 def _block_key(index: _Index, kind: str, name: tuple) -> tuple | None:
-    """The fragment key of a run of rows about journey ``name[0]`` (None when its page has no key)."""
+    """The fragment key of a run of rows about journey ``name[0]`` (None when its page has no key).
+
+    The journey's id is the key's second item: :func:`_chunked` reads it there.
+    """
     page_key = index.journey_keys.get(name[0])
     return None if page_key is None else (kind, *name, page_key)
+
+
+# A chunk of keyed blocks ends after a block whose journey id's CRC-32 is a multiple of this (1 in 16), or
+# when it holds MAX_RUNS_PER_CHUNK blocks.
+RUNS_PER_CHUNK = 16
+MAX_RUNS_PER_CHUNK = 64
+
+
+def _chunked(blocks: Iterable[Block]) -> tuple[Block, ...]:
+    """Runs of consecutive keyed ``blocks`` as one block each (one fragment); blocks without a key as they are.
+
+    With a fragment per journey's run, a team page of 1,000 journeys was
+    ~2,400 fragments, and looking each up (its key pickled and digested, a
+    marker in the page) was about half of rendering the page in a one-edit
+    rebuild. A chunk's key is its blocks' keys, so its HTML is theirs,
+    joined. Where a chunk ends depends only on the ids of the journeys the
+    page lists, not on their content: after an edit, the chunks holding the
+    edited journey's runs are rendered again (~16 runs each) and the others
+    are found.
+    """
+    chunks: list[Block] = []
+    run: list[Block] = []
+
+    def close() -> None:
+        if len(run) == 1:
+            chunks.append(run[0])
+        elif run:
+            members = tuple(run)
+            chunks.append(Block(("chunk", *(block.key for block in members)), partial(_items_of, members)))
+        run.clear()
+
+    for block in blocks:
+        if block.key is None:
+            close()
+            chunks.append(block)
+            continue
+        run.append(block)
+        if len(run) >= MAX_RUNS_PER_CHUNK or crc32(block.key[1].encode()) % RUNS_PER_CHUNK == 0:
+            close()
+    close()
+    return tuple(chunks)
+
+
+def _items_of(blocks: tuple[Block, ...]) -> Iterable[object]:
+    return chain.from_iterable(block.items for block in blocks)
 
 
 def _usage_row(index: _Index, journey: Journey, step: Step) -> UsageRow:
@@ -392,8 +441,9 @@ def _home_context(index: _Index, summaries: dict[str, JourneySummary], diagnosti
     all_ops = [op for j in project.journeys.values() for _, op in j.opportunities]
     kpi_total = sum(1 for journey in project.journeys.values() for _ in _all_metric_uses(journey))
     # A journey summary counts its metrics off target: the rows are made only for a block not in the store.
-    off_target = tuple(Block(_block_key(index, "off-target", (journey.id,)), partial(_off_target_rows, index, journey))
-                       for journey in project.journeys.values() if summaries[journey.id].kpis_off_target)
+    off_target = _chunked(Block(_block_key(index, "off-target", (journey.id,)),
+                                partial(_off_target_rows, index, journey))
+                          for journey in project.journeys.values() if summaries[journey.id].kpis_off_target)
     by_persona = []
     for persona in project.personas.values():
         mine = [summaries[j.id] for j in project.journeys_of_persona(persona.id)]
@@ -524,8 +574,8 @@ def _backlog_context(index: _Index) -> BacklogContext:
     journeys = [journey for journey in project.journeys.values() if journey.pain_points or journey.opportunities]
     owners = {index.team_link(journey.owner) for journey in journeys if journey.pain_points and journey.owner}
     owners.update(index.team_link(op.owner) for journey in journeys for _, op in journey.opportunities if op.owner)
-    rows = tuple(Block(_block_key(index, "backlog", (journey.id,)), partial(_backlog_rows, index, journey))
-                 for journey in journeys)
+    rows = _chunked(Block(_block_key(index, "backlog", (journey.id,)), partial(_backlog_rows, index, journey))
+                    for journey in journeys)
     return BacklogContext(rows, SEVERITY_ORDER, STATUS_ORDER,
                           tuple(sorted(owners, key=lambda link: (link.label, link.href))),
                           tuple(Link(j.title, journey_path(j.id)) for j in project.journeys.values()))

@@ -23,8 +23,9 @@ Fragments are kept as UTF-8. Decoding a rebuild's ~60,000 found fragments
 was a quarter of rendering the pages of a one-journey rebuild of 1,000
 journeys. So with ``splicing`` on (the package's own templates, which only
 ever print a fragment) a found fragment enters the page's text as a short
-marker, and :meth:`FragmentStore.encode_into` puts its bytes in place
-when the page is encoded. A template that did anything else with a
+marker, and :meth:`FragmentStore.encoded_parts` puts its bytes in place
+when the page is encoded. So does a fragment rendered now, once kept as
+bytes: the page's text then never holds a large chunk of rows at once. A template that did anything else with a
 fragment's text (a filter, a test) would leave a marker unused or cut: the
 page is then rendered again with ``begin(..., splice=False)`` (see
 :meth:`FragmentStore.all_spliced`).
@@ -36,7 +37,7 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from jinja2 import nodes
 from jinja2.ext import Extension
@@ -70,7 +71,12 @@ class FragmentExtension(Extension):
             return caller()
         found = store.get_bytes(key)
         if found is None:
-            return store.put(key, caller())
+            html = store.put(key, caller())
+            if not store.splicing or store.marker in html:  # markers inside are counted when the page is encoded
+                return html
+            # Spliced too, like a found fragment: a chunk of rows is up to a few MB of text, and the page's
+            # encoder joins its pieces 256 at a time (see ``_encoded_pieces`` in the builder).
+            found = store.current[key]
         return store.spliced_in(found) if store.splicing else found.decode()
 
 
@@ -169,19 +175,24 @@ class FragmentStore:
 
     def encode_into(self, out: bytearray, text: str, *, count: bool = True) -> bytearray:
         """Append ``text`` as UTF-8 to ``out``, each marker replaced by its fragment's bytes."""
+        for part in self.encoded_parts(text, count=count):
+            out += part
+        return out
+
+    def encoded_parts(self, text: str, *, count: bool = True) -> Iterator[bytes]:
+        """``text`` as UTF-8, each marker replaced by its fragment's bytes, in parts: a fragment is one part."""
         parts = text.split(self.marker)
-        out += parts[0].encode()
+        yield parts[0].encode()
         for part in parts[1:]:
             number, _, rest = part.partition("\0")
             index = int(number) if number.isdigit() and number.isascii() else len(self.spliced)
             if index >= len(self.spliced):  # a marker a template cut or changed: the page is made again
                 self.cut = True
                 continue
-            out += self.spliced[index]
+            yield self.spliced[index]
             if count:
                 self.used.add(index)
-            out += rest.encode()
-        return out
+            yield rest.encode()
 
     def all_spliced(self) -> bool:
         """Whether the page's text put in place each fragment it was given a marker for, and nothing else."""

@@ -498,6 +498,7 @@ def test_portfolio_pages_make_only_the_edited_journeys_rows(project: Path, tmp_p
     journey's rows from the fragment store: the rows of the edited journey alone are made and rendered."""
     from cjmc.site import builder, context, search
 
+    monkeypatch.setattr(context, "MAX_RUNS_PER_CHUNK", 1)  # a fragment per run (chunks: the test below)
     out = tmp_path / "site"
     assert build(project, out).written
     monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)  # render in this process, where the calls are counted
@@ -527,6 +528,45 @@ def test_portfolio_pages_make_only_the_edited_journeys_rows(project: Path, tmp_p
         ("usage", "backlog", "pains", "search"), changed)
     assert "A brand new title" in (out / "backlog.html").read_text(encoding="utf-8")
     assert "A brand new title" in (out / "search-index.js").read_text(encoding="utf-8")
+    assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
+
+
+def test_portfolio_pages_render_again_only_the_chunks_that_hold_an_edited_journey(project: Path, tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    """Runs of rows are kept in chunks of several journeys (see ``_chunked``): after one edit a portfolio page
+    renders the chunks holding the edited journey's runs and finds every other chunk in the fragment store."""
+    from cjmc.site import builder, context, fragments
+
+    monkeypatch.setattr(context, "RUNS_PER_CHUNK", 2)  # 12 journeys: chunks of ~2, at most 3
+    monkeypatch.setattr(context, "MAX_RUNS_PER_CHUNK", 3)
+    out = tmp_path / "site"
+    assert build(project, out).written
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 10_000)  # render in this process, where the calls are seen
+    seen: list[tuple] = []
+    rendered: list[tuple] = []
+    render = fragments.FragmentExtension._render
+
+    def recording(self, key, caller):
+        chunk = key[-1] if isinstance(key, tuple) and isinstance(key[-1], tuple) and key[-1][0] == "chunk" else None
+        if chunk is None:
+            return render(self, key, caller)
+        seen.append(chunk)
+        return render(self, key, lambda: rendered.append(chunk) or caller())
+
+    monkeypatch.setattr(fragments.FragmentExtension, "_render", recording)
+    substitute(journey_file(project, "j00005"), r"^title: .*$", "title: A brand new title")
+    assert build(project, out).written
+
+    def journeys_of(chunk: tuple) -> set[str]:
+        return {key[1] for key in chunk[1:]}
+
+    linking = {ident for ident, (_, data) in journeys(project).items()
+               if "j00005" in [*(data.get("followed_by") or []), *(data.get("preceded_by") or [])]}
+    changed = {"j00005", *linking}
+    assert any(len(journeys_of(chunk)) > 1 for chunk in seen), "the pages had chunks of several journeys"
+    assert rendered, "the chunks with the edited journey's runs were rendered"
+    assert all(journeys_of(chunk) & changed for chunk in rendered), "no chunk without an edited journey"
+    assert len(rendered) < len(seen) / 2, "the others were found"
     assert_same_site(out, cold_build(project, tmp_path / "cold", monkeypatch).out)
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from cjmc.site.builder import _MARKER, _encoded_pieces, _placeholder
+from cjmc.site.fragments import FragmentStore
 
 
 @pytest.mark.parametrize("fragments", [
@@ -36,3 +37,19 @@ def test_a_large_page_comes_in_pieces_that_each_end_a_tag_and_never_split_a_plac
 
 def test_text_without_any_tag_end_is_one_piece() -> None:
     assert list(_encoded_pieces(iter(["x" * 50] * 100), size=3, piece=100)) == [b"x" * 5000]
+
+
+def test_found_fragments_are_put_in_place_a_piece_at_a_time_however_large() -> None:
+    """A chunk of a catalog page's rows found in the fragment store is ~100 KB: 256 of them in one join would
+    be tens of MB held at once."""
+    store = FragmentStore(None, "", splicing=True)
+    store.begin("p.html")
+    fragments, expected = [], []
+    for number in range(600):
+        row = f"<tr><td>chunk {number} é</td></tr>\n".encode() * 2000  # ~50 KB
+        fragments += ["<tbody>", store.spliced_in(row), "</tbody>\n"]
+        expected += [b"<tbody>", row, b"</tbody>\n"]
+    pieces = list(_encoded_pieces(iter(fragments), store, piece=1 << 20))
+    assert b"".join(pieces) == b"".join(expected)
+    assert store.all_spliced()
+    assert max(map(len, pieces)) < (1 << 20) + 60_000, "a piece is cut once it reaches the size, one fragment later"
