@@ -146,3 +146,15 @@ def test_a_diagram_cache_that_cannot_be_written_gives_every_output_all_the_same(
     out = render_cached([("a", "digraph { a -> b }"), ("b", "digraph { c }")], "svg", "graphviz-pure", blocked, stats)
     assert set(out) == {"a", "b"} and all(b"<svg" in data for data in out.values())
     assert stats.rendered == 2 and blocked.read_text() == "a file where the cache folder would go"
+
+
+def test_numbers_are_written_the_same_whether_formatted_before_or_not() -> None:
+    """The curve keeps the numbers it formatted: a kept one reads as formatting it anew would, and 0.0 and
+    -0.0, one key to a cache, stay "0" and "-0" in either order."""
+    from cjmc.render import emotion
+
+    values = [-0.0, 0.0, 0, -0.0, 118, 118.0, 230.5, 2.25, -0.04, 0.04, 1e16, 10**16, 342.75000000000006]
+    expected = [emotion._format(value) for value in values]
+    assert expected[:3] == ["-0", "0", "0"] and expected[7] == "2.2"
+    for order in (values, values[::-1], values * 2):
+        assert [emotion._f(value) for value in order] == [emotion._format(value) for value in order]
