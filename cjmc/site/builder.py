@@ -292,7 +292,7 @@ class DiagramLayout:
     def _inline(self, name: str, raw: bytes) -> bytes:
         from ..render.svgclean import clean_svg_bytes
 
-        return inline_svg(clean_svg_bytes(raw), self.labels[name], f"{name.split('-')[0]}-svg-")
+        return inline_svg(clean_svg_bytes(raw), self.labels[name], f"{name.split('-')[0]}-svg-", without_prolog=True)
 
     def fill_cached(self, page: bytes) -> bytes:
         """Put in the diagrams that are ready or in the cache; the others stay placeholders until :meth:`finish`.
@@ -367,7 +367,8 @@ def journey_diagrams(project: Project, journey, observed=None) -> tuple[str, str
 
     dot = api.journey_flow_dot(project, journey, step_href=_step_anchor, observed=observed)
     curve = api.emotion_curve_svg(project, journey, step_href=_step_anchor)
-    return dot, str(inline_svg_text(curve, _emotion_label(journey), "emotion-svg-"))
+    # The curve is cjmc's own SVG: no prolog, and its texts are escaped (no "<!" or "<?" in them).
+    return dot, str(inline_svg_text(curve, _emotion_label(journey), "emotion-svg-", without_prolog=True))
 
 
 def diagrams_summary(diagrams: tuple[str, str]) -> str:

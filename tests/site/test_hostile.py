@@ -131,3 +131,22 @@ def test_search_index_cannot_close_its_script(hostile_site: Path):
     payload = index.removeprefix("window.CJMC_SEARCH = ").rstrip().removesuffix(";")
     entries = json.loads(payload)
     assert any(EVIL.strip() in entry["t"] or entry["t"] == EVIL for entry in entries)
+
+
+def test_the_emotion_curve_is_inlined_as_it_would_be_after_looking_for_a_prolog(tmp_path: Path):
+    """The site inlines its own emotion curves without looking for a prolog or comments to drop: map texts with
+    "<!--" are escaped, so there is none, and the curve is what a full look would give."""
+    from cjmc.pipeline import compile_project
+    from cjmc.render import api
+    from cjmc.site.builder import _emotion_label, journey_diagrams
+    from cjmc.site.inline_svg import inline_svg_text
+
+    result = compile_project(hostile_project(tmp_path / "p"))  # its texts hold "<!--"
+    journeys = list(result.project.journeys.values())
+    assert journeys
+    for journey in journeys:
+        curve = api.emotion_curve_svg(result.project, journey, step_href=lambda step: f"#step-{step.id}")
+        assert "<!" not in curve and "<?" not in curve
+        _, inlined = journey_diagrams(result.project, journey)
+        assert inlined == str(inline_svg_text(curve, _emotion_label(journey), "emotion-svg-"))
+        assert "&lt;!--" in inlined or "&lt;script" in inlined, "the hostile texts are in the curve, escaped"
