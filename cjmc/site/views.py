@@ -134,6 +134,8 @@ class Block:
     it names the run's HTML in the fragment store, so after one journey
     changed a catalog, persona or backlog page makes and renders that
     journey's rows only. ``None`` (no key known): the rows are always rendered.
+    Consecutive keyed blocks of a page are joined into one, a chunk of
+    several journeys' runs keyed by their keys (``_chunked`` in :mod:`.context`).
     """
 
     __slots__ = ("key", "_make")
