@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, groupby, starmap
-from zlib import crc32
 from typing import Any, Callable, Iterable, Mapping
+from zlib import crc32
 
 from markupsafe import Markup
 
