@@ -4,7 +4,9 @@ Lint rules, diagrams, the site and exporters only read these. References are
 kept as ids (strings) and resolved through :class:`Project`'s lookup tables,
 which keeps the objects simple, picklable and free of cycles. Every element
 knows where it was written (``pos``) and where each of its values was written
-(``value_pos``), so any finding can point at the exact line.
+(``value_pos``), so any finding can point at the exact line. A build's model
+has None in both: no page shows where something was written, and the shards
+send the journeys without them (see :class:`Project`).
 """
 
 from __future__ import annotations
@@ -154,7 +156,7 @@ class MetricUse:
     metric: str
     target: float | None
     actual: float | None
-    pos: Position
+    pos: Position | None
 
     def off_target(self, better: str) -> bool:
         """True when ``actual`` is worse than ``target`` given the metric's direction."""
@@ -168,7 +170,7 @@ class MetricUse:
 class MomentOfTruth:
     why: str
     kind: str | None
-    pos: Position
+    pos: Position | None
 
 
 @fast_frozen
@@ -178,7 +180,7 @@ class PainPoint:
     text: str
     severity: str
     evidence: tuple[str, ...]
-    pos: Position
+    pos: Position | None
     extensions: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -190,7 +192,7 @@ class Opportunity:
     addresses: tuple[str, ...]
     owner: str | None
     status: str
-    pos: Position
+    pos: Position | None
     extensions: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -217,8 +219,8 @@ class Step:
     exit: str | None  # as written: dropped | completed
     events: tuple[str, ...]
     lint_ignore: Mapping[str, str]
-    pos: Position
-    value_pos: Mapping[str, Position] = field(default_factory=dict)
+    pos: Position | None
+    value_pos: Mapping[str, Position] | None = field(default_factory=dict)
     extensions: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -232,8 +234,8 @@ class Stage:
     kpis: tuple[MetricUse, ...]
     steps: tuple[Step, ...]
     lint_ignore: Mapping[str, str]
-    pos: Position
-    value_pos: Mapping[str, Position] = field(default_factory=dict)
+    pos: Position | None
+    value_pos: Mapping[str, Position] | None = field(default_factory=dict)
     extensions: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -288,8 +290,8 @@ class Journey:
     flow: Flow
     lint_ignore: Mapping[str, str]
     file: str
-    pos: Position
-    value_pos: Mapping[str, Position] = field(default_factory=dict)
+    pos: Position | None
+    value_pos: Mapping[str, Position] | None = field(default_factory=dict)
     extensions: Mapping[str, object] = field(default_factory=dict)
 
     # Derived lookups, computed once (the site asks for them thousands of times).
@@ -356,8 +358,8 @@ class Persona:
     channels: tuple[str, ...]
     tags: tuple[str, ...]
     file: str
-    pos: Position
-    value_pos: Mapping[str, Position] = field(default_factory=dict)
+    pos: Position | None
+    value_pos: Mapping[str, Position] | None = field(default_factory=dict)
 
 
 @fast_frozen
@@ -367,7 +369,7 @@ class Channel:
     name: str
     description: str | None
     file: str
-    pos: Position
+    pos: Position | None
 
 
 @fast_frozen
@@ -377,7 +379,7 @@ class Team:
     name: str
     description: str | None
     file: str
-    pos: Position
+    pos: Position | None
 
 
 @fast_frozen
@@ -390,8 +392,8 @@ class Touchpoint:
     url: str | None
     description: str | None
     file: str
-    pos: Position
-    value_pos: Mapping[str, Position] = field(default_factory=dict)
+    pos: Position | None
+    value_pos: Mapping[str, Position] | None = field(default_factory=dict)
 
 
 @fast_frozen
@@ -403,7 +405,7 @@ class Metric:
     better: str
     description: str | None
     file: str
-    pos: Position
+    pos: Position | None
 
 
 @fast_frozen
@@ -417,7 +419,7 @@ class Evidence:
     url: str | None
     description: str | None
     file: str
-    pos: Position
+    pos: Position | None
 
 
 @fast_frozen
@@ -427,7 +429,7 @@ class Reference:
 
     kind: str  # persona | channel | touchpoint | team | metric | evidence | journey
     target: str
-    pos: Position
+    pos: Position | None
     source: tuple[str, ...]  # identity of the referring element, e.g. ("journey", "buy")
 
 
