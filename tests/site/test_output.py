@@ -298,6 +298,31 @@ def test_a_theme_that_changes_a_fragments_text_gets_its_pages_made_without_marke
     assert any('<ARTICLE CLASS="JOURNEY-CARD' in text for text in pages) and not any("\0" in text for text in pages)
 
 
+def test_a_themes_pages_are_joined_a_few_pieces_at_a_time(project, tmp_path, monkeypatch):
+    """With a project's own templates fragments go into a page as text, and a chunk of rows is up to ~1 MB: such
+    pages are joined 16 pieces at a time (256 chunks at once took a themed cold build of 1,000 journeys from
+    202 to 256 MB), the package's own 256 at a time, their fragments being spliced in one by one."""
+    from cjmc.site import builder
+
+    sizes = []
+    encode = builder._encoded_pieces
+
+    def recording(fragments, splicing=None, size=256, **options):
+        sizes.append((splicing is not None, size))
+        return encode(fragments, splicing, size, **options)
+
+    monkeypatch.setattr(builder, "_encoded_pieces", recording)
+    assert build(project, tmp_path / "plain").written
+    assert sizes and set(sizes) == {(True, 256)}
+    sizes.clear()
+    (project / "theme").mkdir()
+    config = (project / "cjmc.yaml").read_text()
+    (project / "cjmc.yaml").write_text(config.replace("site:\n", "site:\n  templates: theme\n"))
+    assert build(project, tmp_path / "themed").written
+    assert sizes and set(sizes) == {(False, builder.UNSPLICED_JOIN)} and builder.UNSPLICED_JOIN <= 16
+    assert tree(tmp_path / "themed") == tree(tmp_path / "plain")
+
+
 def _plain_build(project: Path, out: Path) -> Path:
     shutil.rmtree(out, ignore_errors=True)
     assert build(project, out, cache=False).written
