@@ -15,7 +15,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from sys import intern
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Mapping, NamedTuple
 
 from .diagnostics import Position
 from .frozen import compiled_restore, fast_frozen
@@ -464,17 +464,14 @@ class Project:
             return self.touchpoints[step.touchpoint].channel
         return None
 
-    def reference_counts(self, keys: Iterable[tuple[str, str]] | None = None) -> Counter:
-        """How often each (kind, id) is referenced, or each of ``keys`` only (the others count 0).
+    def reference_counts(self) -> Counter:
+        """How often each (kind, id) is referenced.
 
         References that know their counts already (a sharded compile's, which
         stay pickled until read) give them without being read.
         """
         counts = getattr(self.references, "counts", None)
-        if counts is not None:
-            return counts(keys)
-        total = Counter((ref.kind, ref.target) for ref in self.references)
-        return total if keys is None else Counter({key: total[key] for key in keys if total[key]})
+        return counts() if counts is not None else Counter((ref.kind, ref.target) for ref in self.references)
 
     def journeys_of_persona(self, persona_id: str) -> tuple[Journey, ...]:
         return tuple(j for j in self.journeys.values() if persona_id in j.personas)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from itertools import chain, groupby, starmap
 from typing import Any, Callable, Iterable, Mapping
 from zlib import crc32
@@ -128,6 +128,11 @@ class _Index:
                         self.addressed_by[(journey.id, pain)].append(op)
                 for uses in uses_of(step):
                     uses.append((journey, step))
+
+    @cached_property
+    def reference_counts(self) -> Counter:
+        """How often each (kind, id) is referenced: only the catalog page asks, so its renderer counts."""
+        return self.project.reference_counts()
 
     def metric_row(self, use: MetricUse) -> MetricRow:
         metric = self.project.metrics.get(use.metric)
@@ -526,12 +531,9 @@ def _team_context(index: _Index, team) -> CatalogItemContext:
 
 def _catalog_context(index: _Index) -> CatalogContext:
     project = index.project
-    counts = project.reference_counts([*(("touchpoint", ident) for ident in project.touchpoints),
-                                       *(("channel", ident) for ident in project.channels),
-                                       *(("team", ident) for ident in project.teams)])
 
     def used(kind: str, ident: str) -> int:
-        return counts[(kind, ident)]
+        return index.reference_counts[(kind, ident)]
 
     return CatalogContext(
         personas=tuple(EntityRow(Link(p.name, persona_path(p.id)), p.summary or "",

@@ -264,12 +264,8 @@ def test_a_sharded_projects_references_are_read_when_first_asked_for(portfolio: 
         assert isinstance(references, LinkedReferences) and references._items is None
         expected = compile_project(portfolio).project.references
         assert len(expected) > 100
-        counted = Counter((ref.kind, ref.target) for ref in expected)
-        assert project.reference_counts() == counted
-        some = [*list(counted)[::7], ("team", "no-such-team")]
-        assert project.reference_counts(some) == Counter({key: counted[key] for key in some if counted[key]})
+        assert project.reference_counts() == Counter((ref.kind, ref.target) for ref in expected)
         assert references._items is None, "counting does not read the references"
-        assert compile_project(portfolio).project.reference_counts(some) == project.reference_counts(some)
         assert references == expected and tuple(references) == expected and references._items is not None
         assert references[3] == expected[3] and list(references) == list(expected)
         assert pickle.loads(pickle.dumps(references)) == expected
