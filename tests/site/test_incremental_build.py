@@ -431,7 +431,12 @@ def shared(portfolio: Path, tmp_path_factory, request) -> Shared:
 @pytest.mark.parametrize("edit", EDITS, ids=lambda edit: edit.name)
 def test_a_rebuild_after_an_edit_equals_a_cold_build(edit: Edit, shared: Shared, tmp_path: Path,
                                                      monkeypatch) -> None:
+    from cjmc.site import context
+
     force_sharded(monkeypatch)
+    # Rows in chunks of ~2 journeys' runs (at most 3): with the default ~16, a page of 12 journeys is one chunk.
+    monkeypatch.setattr(context, "RUNS_PER_CHUNK", 2)
+    monkeypatch.setattr(context, "MAX_RUNS_PER_CHUNK", 3)
     shared.begin()
     project, out = shared.project, shared.out
     options = edit.apply(project, shared.first) or {}
