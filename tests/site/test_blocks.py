@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import weakref
 from pathlib import Path
-from zlib import crc32
 from types import SimpleNamespace
+from zlib import crc32
 
 import jinja2
 
