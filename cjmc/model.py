@@ -475,3 +475,15 @@ class Project:
 
     def journeys_of_persona(self, persona_id: str) -> tuple[Journey, ...]:
         return tuple(j for j in self.journeys.values() if persona_id in j.personas)
+
+    def journeys_by_persona(self) -> dict[str, tuple[Journey, ...]]:
+        """:meth:`journeys_of_persona` of every persona at once, in one pass over the journeys.
+
+        For callers that ask for each persona: a scan per persona grows with
+        personas × journeys, the square of a portfolio's size.
+        """
+        found: dict[str, list[Journey]] = {}
+        for journey in self.journeys.values():
+            for persona in dict.fromkeys(journey.personas):
+                found.setdefault(persona, []).append(journey)
+        return {persona: tuple(journeys) for persona, journeys in found.items()}

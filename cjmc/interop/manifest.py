@@ -50,11 +50,12 @@ def build_manifest(result: Compilation, findings: Sequence[Diagnostic] | None = 
 
         findings = lint_compilation(result, today=today)
     findings = sorted(findings)
+    by_persona = project.journeys_by_persona()
     return {
         "manifest_version": MANIFEST_VERSION,
         "generator": {"name": "cjmc", "version": __version__},
         "project": {"name": result.config.name, "title": result.config.title, "files": list(project.files)},
-        "personas": [_persona(project, p) for p in project.personas.values()],
+        "personas": [_persona(p, by_persona.get(p.id, ())) for p in project.personas.values()],
         "channels": [_channel(c) for c in project.channels.values()],
         "teams": [_team(t) for t in project.teams.values()],
         "touchpoints": [_touchpoint(t) for t in project.touchpoints.values()],
@@ -78,7 +79,7 @@ def _source(pos: Position) -> dict[str, Any]:
     return {"file": pos.file, "line": pos.line, "column": pos.column}
 
 
-def _persona(project: Project, persona: Persona) -> dict[str, Any]:
+def _persona(persona: Persona, journeys: tuple[Journey, ...]) -> dict[str, Any]:
     return {
         "id": persona.id,
         "name": persona.name,
@@ -91,7 +92,7 @@ def _persona(project: Project, persona: Persona) -> dict[str, Any]:
         "motivations": list(persona.motivations),
         "channels": list(persona.channels),
         "tags": list(persona.tags),
-        "journeys": [j.id for j in project.journeys_of_persona(persona.id)],
+        "journeys": [j.id for j in journeys],
         "source": _source(persona.pos),
     }
 

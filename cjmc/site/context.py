@@ -131,17 +131,8 @@ class _Index:
 
     @cached_property
     def journeys_by_persona(self) -> dict[str, tuple[Journey, ...]]:
-        """Each persona's journeys in definition order (``Project.journeys_of_persona`` of every persona).
-
-        Asked for each persona by the home, catalog and persona pages: scanning every journey for each
-        persona each time grows with personas × journeys (50 × 1,000 per page here, 250 × 5,000 in a
-        portfolio five times as large).
-        """
-        found: dict[str, list[Journey]] = {}
-        for journey in self.project.journeys.values():
-            for persona in dict.fromkeys(journey.personas):
-                found.setdefault(persona, []).append(journey)
-        return {persona: tuple(journeys) for persona, journeys in found.items()}
+        """Asked for each persona by the home, catalog and persona pages: made once (see the model's)."""
+        return self.project.journeys_by_persona()
 
     def journeys_of_persona(self, persona_id: str) -> tuple[Journey, ...]:
         return self.journeys_by_persona.get(persona_id, ())

@@ -25,10 +25,10 @@ journeys. So with ``splicing`` on (the package's own templates, which only
 ever print a fragment) a found fragment enters the page's text as a short
 marker, and :meth:`FragmentStore.encoded_parts` puts its bytes in place
 when the page is encoded. So does a fragment rendered now, once kept as
-bytes: the page's text then never holds a large chunk of rows at once. A template that did anything else with a
-fragment's text (a filter, a test) would leave a marker unused or cut: the
-page is then rendered again with ``begin(..., splice=False)`` (see
-:meth:`FragmentStore.all_spliced`).
+bytes: the page's text then never holds a large chunk of rows at once.
+A template that did anything else with a fragment's text (a filter, a
+test) would leave a marker unused or cut: the page is then rendered again
+with ``begin(..., splice=False)`` (see :meth:`FragmentStore.all_spliced`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ is always made.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -38,10 +37,9 @@ class PersonaMapTexts:
         self.path = folder / FILE
         self.plan_key = plan_key
         self.sources = sources
-        self.journeys_of: dict[str, list[str]] = defaultdict(list)  # persona id -> journey ids, project order
-        for journey in project.journeys.values():
-            for persona in journey.personas:
-                self.journeys_of[persona].append(journey.id)
+        # persona id -> journey ids, project order
+        self.journeys_of: dict[str, list[str]] = {persona: [journey.id for journey in journeys]
+                                                  for persona, journeys in project.journeys_by_persona().items()}
         self.known: dict[str, str] = {}
         if plan_key:
             try:

@@ -30,3 +30,5 @@ def test_each_personas_journeys_are_the_models_in_the_same_order(tmp_path: Path)
             shown += len(index.journeys_of_persona(persona))
         assert shown >= len(project.journeys), "every journey is some persona's"
         assert index.journeys_by_persona is index.journeys_by_persona, "made once"
+        assert project.journeys_by_persona() == {persona: journeys for persona in project.personas
+                                                 if (journeys := project.journeys_of_persona(persona))}
